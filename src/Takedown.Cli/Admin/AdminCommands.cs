@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Takedown.Cli.Common;
+using Takedown.Core.Organizations;
+using Takedown.Core.Storage;
+using Takedown.Web;
+
+namespace Takedown.Cli.Admin;
+
+internal static class AdminCommands
+{
+    public static Command Create()
+    {
+        var admin = new Command("admin", "Operator tasks on the local data directory.");
+        var data = new Option<string>("--data")
+        {
+            Description = "Data directory (env TAKEDOWN_DATA; default ./data)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAKEDOWN_DATA") ?? "./data",
+        };
+        var bootstrap = new Command("bootstrap", "Create the operator organisation and print its API key once.") { data };
+        bootstrap.SetAction(async (parse, ct) =>
+        {
+            var db = Open(parse.GetValue(data)!);
+            await db.MigrateAsync(ct);
+            var result = await new OrganizationsService(db, TimeProvider.System).BootstrapAsync(ct);
+            if (!result.IsSuccess) return CliOutput.Error(result.Error!.Detail ?? result.Error.Title, ExitCodes.Conflict);
+            Console.Error.WriteLine($"Operator organisation {result.Value.Id} created. Its API key follows; it is shown only this once:");
+            Console.Out.WriteLine(result.Value.ApiKey);
+            return ExitCodes.Ok;
+        });
+        admin.Subcommands.Add(bootstrap);
+
+        var migrate = new Command("migrate", "Apply pending database migrations.") { data };
+        migrate.SetAction(async (parse, ct) =>
+        {
+            await Open(parse.GetValue(data)!).MigrateAsync(ct);
+            Console.Error.WriteLine("Database is up to date.");
+            return ExitCodes.Ok;
+        });
+        admin.Subcommands.Add(migrate);
+        return admin;
+    }
+
+    private static SqliteDatabase Open(string dataDir) => new(new StorageOptions { Data = dataDir }.SqlitePath);
+}

@@ -1,0 +1,10 @@
+using System.CommandLine;
+using Takedown.Cli.Admin;
+using Takedown.Cli.Orders;
+using Takedown.Cli.Serve;
+
+var root = new RootCommand("Takedown: removal orders and referrals with a live one-hour clock, between authorities and platforms.");
+root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(AdminCommands.Create());
+root.Subcommands.Add(OrdersCommands.Create());
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,34 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Takedown.Core.Organizations;
+using Takedown.Web.Common;
+
+namespace Takedown.Web.Organizations;
+
+internal static class OrganizationsEndpoints
+{
+    public static void MapOrganizations(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/organizations").WithTags("Organizations").RequireAuthorization();
+
+        group.MapPost("/", (HttpRequest req, ClaimsPrincipal user, OrganizationsService orgs, CancellationToken ct) =>
+                Api.CreatedAsync<CreateOrganizationRequest, CreatedOrganization>(req, body => orgs.CreateAsync(user.ToCaller(), body, ct), o => $"/api/v1/organizations/{o.Id}"))
+            .Accepts<CreateOrganizationRequest>("application/json")
+            .WithSummary("Create an organisation (operator only); its first API key is shown once.");
+
+        group.MapGet("/", (ClaimsPrincipal user, OrganizationsService orgs, CancellationToken ct) =>
+            Api.OkAsync(orgs.ListAsync(user.ToCaller(), ct)));
+
+        group.MapPost("/{id:guid}/keys", (Guid id, HttpRequest req, ClaimsPrincipal user, OrganizationsService orgs, CancellationToken ct) =>
+                Api.CreatedAsync<CreateKeyRequest, CreatedKey>(req, body => orgs.CreateKeyAsync(user.ToCaller(), id, body, ct), k => $"/api/v1/organizations/{id}/keys/{k.Id}"))
+            .Accepts<CreateKeyRequest>("application/json")
+            .WithSummary("Create a further named key; it acts as its own actor in the audit log.");
+
+        group.MapGet("/{id:guid}/keys", (Guid id, ClaimsPrincipal user, OrganizationsService orgs, CancellationToken ct) =>
+            Api.OkAsync(orgs.ListKeysAsync(user.ToCaller(), id, ct)));
+
+        group.MapDelete("/{id:guid}/keys/{keyId:guid}", (Guid id, Guid keyId, ClaimsPrincipal user, OrganizationsService orgs, CancellationToken ct) =>
+            Api.OkAsync(orgs.RevokeKeyAsync(user.ToCaller(), id, keyId, ct)))
+            .WithSummary("Revoke a key; it stops working at once.");
+    }
+}
