@@ -26,7 +26,7 @@ public sealed class PlatformsService(IDatabase db, TimeProvider clock)
     /// <summary>Referral deadline when a platform has not set one (Europol practice: processed with priority, within a day).</summary>
     public const int DefaultReferralDeadlineHours = 24;
 
-    private sealed record Row(string id, string name, string? country, int? referral_deadline_hours, string? profile_json, string? updated_at);
+    private sealed record Row(string id, string name, string? country, long? referral_deadline_hours, string? profile_json, string? updated_at);
 
     private const string Select = """
         SELECT o.id, o.name, o.country, p.referral_deadline_hours, p.profile_json, p.updated_at
@@ -105,6 +105,6 @@ public sealed class PlatformsService(IDatabase db, TimeProvider clock)
     {
         var p = r.profile_json is null ? null : JsonSerializer.Deserialize<PlatformProfileRequest>(r.profile_json, TakedownJson.Options);
         return new PlatformView(Guid.Parse(r.id), r.name, r.country, p?.ContactPoint, p?.LegalRepresentative, p?.MemberState,
-            p?.Languages ?? [], r.referral_deadline_hours ?? DefaultReferralDeadlineHours, p?.Rules ?? [], Time.LoadNullable(r.updated_at));
+            p?.Languages ?? [], (int)(r.referral_deadline_hours ?? DefaultReferralDeadlineHours), p?.Rules ?? [], Time.LoadNullable(r.updated_at));
     }
 }

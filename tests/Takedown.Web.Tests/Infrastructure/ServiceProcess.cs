@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace Takedown.Web.Tests.Infrastructure;
+
+/// <summary>The real `takedown` program run as a separate process, for crash and CLI tests.</summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private Process? _process;
+
+    public ServiceProcess(string dataDir)
+    {
+        DataDir = dataDir;
+        Port = FreePort();
+    }
+
+    public string DataDir { get; }
+
+    public int Port { get; }
+
+    public string Url => $"http://127.0.0.1:{Port}";
+
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "takedown.dll");
+
+    public static int FreePort()
+    {
+        var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>Runs one CLI command to completion and returns its exit code and outputs.</summary>
+    public static async Task<(int Code, string Out, string Err)> RunCliAsync(IDictionary<string, string>? env, params string[] args)
+    {
+        var psi = Start(args);
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await p.WaitForExitAsync(cts.Token);
+        return (p.ExitCode, await stdout, await stderr);
+    }
+
+    public async Task StartAsync()
+    {
+        var psi = Start(["serve", "--data", DataDir, "--urls", Url]);
+        psi.Environment["TAKEDOWN_Orders__SweepIntervalSeconds"] = "1";
+        _process = Process.Start(psi)!;
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"takedown serve exited with {_process.ExitCode}");
+            try
+            {
+                if ((await http.GetAsync(Url + "/healthz")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("takedown serve did not answer /healthz");
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing; what was committed must survive.</summary>
+    public void Kill()
+    {
+        _process?.Kill(entireProcessTree: true);
+        _process?.WaitForExit();
+        _process = null;
+    }
+
+    private static ProcessStartInfo Start(IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        return psi;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        return ValueTask.CompletedTask;
+    }
+}
