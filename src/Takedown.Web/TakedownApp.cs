@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Takedown.Core.Common;
+using Takedown.Core.DataRequests;
 using Takedown.Core.Deconfliction;
 using Takedown.Core.Orders;
 using Takedown.Core.Organizations;
@@ -8,6 +9,7 @@ using Takedown.Core.Platforms;
 using Takedown.Core.Storage;
 using Takedown.Web.Audit;
 using Takedown.Web.Common;
+using Takedown.Web.DataRequests;
 using Takedown.Web.Deconfliction;
 using Takedown.Web.Orders;
 using Takedown.Web.Organizations;
@@ -55,6 +57,11 @@ public static class TakedownApp
         services.AddSingleton<ItemActionsService>();
         services.AddSingleton<DeconflictionService>();
         services.AddHostedService<OverdueSweeper>();
+        services.AddOptions<DataRequestOptions>().Bind(builder.Configuration.GetSection("DataRequests"));
+        services.AddSingleton(new BlobStore(Path.Combine(storage.Data, "blobs")));
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<DataRequestsService>();
+        services.AddHostedService<DataRequestSweeper>();
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -112,6 +119,7 @@ public static class TakedownApp
         app.MapOrders();
         app.MapDeconfliction();
         app.MapAudit();
+        app.MapDataRequests();
         return app;
     }
 }

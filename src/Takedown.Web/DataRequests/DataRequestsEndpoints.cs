@@ -1,0 +1,162 @@
+using System.IO.Compression;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Takedown.Core.Common;
+using Takedown.Core.DataRequests;
+using Takedown.Core.Storage;
+using Takedown.Web.Common;
+
+namespace Takedown.Web.DataRequests;
+
+internal static class DataRequestsEndpoints
+{
+    public static void MapDataRequests(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/.well-known/takedown-signing-key", async (SigningKeys keys, CancellationToken ct) => TypedResults.Ok(await keys.PublicAsync(ct)))
+            .WithTags("Data requests").WithSummary("The Ed25519 public key that signs production manifests (raw 32 bytes, base64).");
+
+        var group = app.MapGroup("/api/v1/data-requests").WithTags("Data requests").RequireAuthorization();
+
+        group.MapPost("/", (HttpRequest req, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
+                Api.CreatedAsync<CreateDataRequest, DataRequestView>(req, body => service.CreateAsync(user.ToCaller(), body, ct), r => $"/api/v1/data-requests/{r.Id}"))
+            .Accepts<CreateDataRequest>("application/json")
+            .WithSummary("Send a preservation, disclosure or emergency disclosure request to a platform.");
+
+        group.MapGet("/", async (ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.ListAsync(user.ToCaller(), ct)));
+
+        group.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
+            Api.OkAsync(service.GetAsync(user.ToCaller(), id, ct)));
+
+        group.MapPost("/{id:guid}/acknowledge", (Guid id, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
+            Api.OkAsync(service.AcknowledgeAsync(user.ToCaller(), id, ct)));
+
+        group.MapPost("/{id:guid}/request-clarification", (Guid id, HttpRequest req, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
+            Api.OkAsync<DataRequestAnswer, DataRequestView>(req, b => service.RequestClarificationAsync(user.ToCaller(), id, b, ct))).Accepts<DataRequestAnswer>("application/json");
+
+        group.MapPost("/{id:guid}/clarify", (Guid id, HttpRequest req, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
+            Api.OkAsync<DataRequestAnswer, DataRequestView>(req, b => service.ClarifyAsync(user.ToCaller(), id, b, ct))).Accepts<DataRequestAnswer>("application/json");
+
+        group.MapPost("/{id:guid}/narrow", (Guid id, HttpRequest req, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
+            Api.OkAsync<DataRequestAnswer, DataRequestView>(req, b => service.NarrowAsync(user.ToCaller(), id, b, ct))).Accepts<DataRequestAnswer>("application/json");
+
+        group.MapPost("/{id:guid}/object", (Guid id, HttpRequest req, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
+            Api.OkAsync<DataRequestAnswer, DataRequestView>(req, b => service.ObjectAsync(user.ToCaller(), id, b, ct))).Accepts<DataRequestAnswer>("application/json");
+
+        group.MapPost("/{id:guid}/extend", (Guid id, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
+            Api.OkAsync(service.ExtendAsync(user.ToCaller(), id, ct))).WithSummary("Extend a preservation before it expires.");
+
+        group.MapPost("/{id:guid}/attachments", AttachAsync).DisableAntiforgery()
+            .WithSummary("Attach the legal instrument (multipart field 'file').");
+
+        group.MapPost("/{id:guid}/productions", ProduceAsync).DisableAntiforgery()
+            .WithSummary("Answer with a production (multipart field 'files'); the manifest is signed with the service's Ed25519 key.");
+
+        group.MapGet("/{id:guid}/productions/{productionId:guid}", async Task<Results<Ok<ProductionView>, ProblemHttpResult>> (
+            Guid id, Guid productionId, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
+        {
+            var p = await service.OpenProductionAsync(user.ToCaller(), id, productionId, ct);
+            return p.IsSuccess ? TypedResults.Ok(p.Value.Production) : Problems.From(p.Error!);
+        });
+
+        group.MapGet("/{id:guid}/productions/{productionId:guid}/archive", ArchiveAsync)
+            .WithSummary("The production as one zip: files/, manifest.json, manifest.sig, signing-key.json.");
+    }
+
+    private static async Task<Results<Ok<DataRequestView>, ProblemHttpResult>> AttachAsync(Guid id, HttpRequest req, ClaimsPrincipal user,
+        DataRequestsService service, BlobStore store, IOptions<DataRequestOptions> options, CancellationToken ct)
+    {
+        var caller = user.ToCaller();
+        var may = await service.CanUploadAsync(caller, id, production: false, ct);
+        if (!may.IsSuccess) return Problems.From(may.Error!);
+        var o = options.Value;
+        var files = await Multipart.ReadFilesAsync(req, store, "file", o.MaxFileBytes, o.MaxRequestBytes, 10);
+        if (!files.IsSuccess) return Problems.From(files.Error!);
+        var notPdf = files.Value.FindIndex(f => f.Blob.ContentType != FileTypes.Pdf);
+        if (notPdf >= 0) return Problems.From(Error.Invalid("file", $"'{DataRequestsService.SafeName(files.Value[notPdf].Name)}' is not a PDF (its bytes say {files.Value[notPdf].Blob.ContentType})"));
+        return Api.Ok(await service.AttachAsync(caller, id, files.Value, ct));
+    }
+
+    private static async Task<Results<Created<ProductionView>, ProblemHttpResult>> ProduceAsync(Guid id, HttpRequest req, ClaimsPrincipal user,
+        DataRequestsService service, BlobStore store, IOptions<DataRequestOptions> options, CancellationToken ct)
+    {
+        var caller = user.ToCaller();
+        var may = await service.CanUploadAsync(caller, id, production: true, ct);
+        if (!may.IsSuccess) return Problems.From(may.Error!);
+        var o = options.Value;
+        var files = await Multipart.ReadFilesAsync(req, store, "files", o.MaxFileBytes, o.MaxRequestBytes, o.MaxFiles);
+        if (!files.IsSuccess) return Problems.From(files.Error!);
+        var result = await service.ProduceAsync(caller, id, files.Value, ct);
+        return result.IsSuccess
+            ? TypedResults.Created($"/api/v1/data-requests/{id}/productions/{result.Value.Id}", result.Value)
+            : Problems.From(result.Error!);
+    }
+
+    private static async Task<IResult> ArchiveAsync(Guid id, Guid productionId, ClaimsPrincipal user, DataRequestsService service,
+        BlobStore store, SigningKeys keys, CancellationToken ct)
+    {
+        var p = await service.OpenProductionAsync(user.ToCaller(), id, productionId, ct);
+        if (!p.IsSuccess) return Problems.From(p.Error!);
+        var (production, manifestJson) = p.Value;
+        var temp = Path.Combine(Path.GetTempPath(), "takedown-archive-" + Guid.NewGuid().ToString("N"));
+        await using (var file = new FileStream(temp, FileMode.CreateNew))
+        using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
+        {
+            foreach (var f in production.Manifest.Files)
+            {
+                var entry = zip.CreateEntry("files/" + f.Name, CompressionLevel.Fastest);
+                await using var target = entry.Open();
+                await using var source = store.OpenRead(f.Sha256);
+                await source.CopyToAsync(target, ct);
+            }
+            await WriteAsync(zip, "manifest.json", manifestJson);
+            await WriteAsync(zip, "manifest.sig", production.Signature);
+            var key = await keys.PublicAsync(ct);
+            await WriteAsync(zip, "signing-key.json", JsonSerializer.Serialize(key, TakedownJson.Options));
+        }
+        var stream = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        return TypedResults.File(stream, "application/zip", $"production-{productionId}.zip");
+    }
+
+    private static async Task WriteAsync(ZipArchive zip, string name, string text)
+    {
+        var entry = zip.CreateEntry(name, CompressionLevel.Fastest);
+        await using var s = entry.Open();
+        await s.WriteAsync(Encoding.UTF8.GetBytes(text));
+    }
+}
+
+/// <summary>Escalates unacknowledged emergencies and expires lapsed preservations on the injected clock.</summary>
+internal sealed partial class DataRequestSweeper(DataRequestsService service, TimeProvider clock, ILogger<DataRequestSweeper> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var n = await service.EscalateAsync(stoppingToken);
+                if (n > 0) Swept(log, n);
+                await Task.Delay(TimeSpan.FromSeconds(5), clock, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                Failed(log, ex);
+                await Task.Delay(TimeSpan.FromSeconds(5), clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "{Count} data request(s) escalated or expired")]
+    private static partial void Swept(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Data request sweep failed; retrying")]
+    private static partial void Failed(ILogger logger, Exception ex);
+}
