@@ -6,7 +6,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 
 # Debian packages the tests use; installed only when missing.
-packages=()
+packages=(postgresql-15)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -15,13 +15,31 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-cleanup() { :; }
+# A throwaway PostgreSQL 15 for the storage tests (loopback only, trust auth, removed afterwards).
+PGBIN=/usr/lib/postgresql/15/bin
+PGPORT=${TAKEDOWN_TEST_PGPORT:-$((20000 + RANDOM % 20000))}
+PGDATA=$(mktemp -d /tmp/takedown-pg.XXXXXX)
+chown postgres:postgres "$PGDATA"; chmod 700 "$PGDATA"
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
+cleanup() {
+  as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1
+  rm -rf "$PGDATA"
+}
 trap cleanup EXIT
+as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null \
+  && as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 30 \
+       -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDATA -c fsync=off -c max_connections=300" start >/dev/null \
+  || { echo "test.sh: could not start PostgreSQL (see $PGDATA/server.log)" >&2; }
+export TAKEDOWN_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres;Pooling=true"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 rm -rf TestResults
 dotnet test Takedown.slnx --logger trx --results-directory TestResults "$@"
 rc=$?
+# The whole API suite again, on PostgreSQL.
+TAKEDOWN_TEST_PROVIDER=postgres dotnet test tests/Takedown.Web.Tests --no-build --logger trx --results-directory TestResults "$@"
+rc2=$?
+[ $rc -eq 0 ] && rc=$rc2
 p=0 f=0 t=0 e=0
 for x in TestResults/*.trx; do
   [ -e "$x" ] || continue

@@ -23,7 +23,8 @@ public sealed class StorageOptions
     /// <summary>The data directory (default ./data); the SQLite file is takedown.db inside it.</summary>
     public string Data { get; set; } = "./data";
 
-    public string SqlitePath => Path.Combine(Data, "takedown.db");
+    /// <summary>A PostgreSQL connection string ("Host=…;Database=…"); empty means the SQLite file in <see cref="Data"/>.</summary>
+    public string? Database { get; set; }
 }
 
 /// <summary>Composes the service: configuration, storage, features, and the HTTP pipeline.</summary>
@@ -38,6 +39,8 @@ public static class TakedownApp
         builder.Configuration.AddEnvironmentVariables("TAKEDOWN_");
         builder.Configuration.AddCommandLine(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrls);
+        if (builder.Configuration["database"] is { Length: > 0 } raw && !raw.Contains('='))
+            throw new ArgumentException("--database must be a PostgreSQL connection string such as \"Host=127.0.0.1;Database=takedown;Username=takedown\"");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024 * 1024);
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; });
 
@@ -50,7 +53,7 @@ public static class TakedownApp
             .Validate(o => o.SweepIntervalSeconds is >= 1 and <= 3600, "Orders:SweepIntervalSeconds must be between 1 and 3600").ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IDatabase>(_ => new SqliteDatabase(storage.SqlitePath));
+        services.AddSingleton<IDatabase>(_ => DatabaseFactory.Create(storage.Data, storage.Database));
         services.AddSingleton<OrganizationsService>();
         services.AddSingleton<PlatformsService>();
         services.AddSingleton<OrdersService>();

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Takedown.Cli.Common;
 using Takedown.Core.Organizations;
 using Takedown.Core.Storage;
-using Takedown.Web;
 
 namespace Takedown.Cli.Admin;
 
@@ -16,10 +15,15 @@ internal static class AdminCommands
             Description = "Data directory (env TAKEDOWN_DATA; default ./data)",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAKEDOWN_DATA") ?? "./data",
         };
-        var bootstrap = new Command("bootstrap", "Create the operator organisation and print its API key once.") { data };
+        var database = new Option<string>("--database")
+        {
+            Description = "PostgreSQL connection string (env TAKEDOWN_DATABASE); default: the SQLite file in --data",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAKEDOWN_DATABASE") ?? "",
+        };
+        var bootstrap = new Command("bootstrap", "Create the operator organisation and print its API key once.") { data, database };
         bootstrap.SetAction(async (parse, ct) =>
         {
-            var db = Open(parse.GetValue(data)!);
+            var db = DatabaseFactory.Create(parse.GetValue(data)!, parse.GetValue(database));
             await db.MigrateAsync(ct);
             var result = await new OrganizationsService(db, TimeProvider.System).BootstrapAsync(ct);
             if (!result.IsSuccess) return CliOutput.Error(result.Error!.Detail ?? result.Error.Title, ExitCodes.Conflict);
@@ -29,16 +33,14 @@ internal static class AdminCommands
         });
         admin.Subcommands.Add(bootstrap);
 
-        var migrate = new Command("migrate", "Apply pending database migrations.") { data };
+        var migrate = new Command("migrate", "Apply pending database migrations.") { data, database };
         migrate.SetAction(async (parse, ct) =>
         {
-            await Open(parse.GetValue(data)!).MigrateAsync(ct);
+            await DatabaseFactory.Create(parse.GetValue(data)!, parse.GetValue(database)).MigrateAsync(ct);
             Console.Error.WriteLine("Database is up to date.");
             return ExitCodes.Ok;
         });
         admin.Subcommands.Add(migrate);
         return admin;
     }
-
-    private static SqliteDatabase Open(string dataDir) => new(new StorageOptions { Data = dataDir }.SqlitePath);
 }

@@ -140,9 +140,9 @@ public sealed class DeconflictionService(IDatabase db, TimeProvider clock)
         {
             var candidates = AccountCandidates(canonical[i], items[i].PlatformContentId);
             var rows = await c.QueryAsync<(string id, string authority_id)>(
-                """
+                $"""
                 SELECT id, authority_id FROM deconfliction_entries
-                WHERE authority_id <> @me AND ((kind = 'url' AND match_value = @url) OR (kind = 'account' AND match_value IN @candidates))
+                WHERE authority_id <> @me AND ((kind = 'url' AND match_value = @url) OR (kind = 'account' AND {Sql.In(c, "match_value", "@candidates")}))
                 """, new { me = requester.ToString(), url = canonical[i], candidates }, tx);
             matches.AddRange(rows.Select(r => new Match(i, r.id, r.authority_id)));
         }

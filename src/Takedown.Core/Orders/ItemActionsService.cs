@@ -187,7 +187,8 @@ public sealed class ItemActionsService(IDatabase db, TimeProvider clock, ILogger
                 new { now = Time.Store(now) }, tx)).ToList();
             foreach (var (id, orderIdText) in due)
             {
-                await c.ExecuteAsync("UPDATE order_items SET status = 'overdue' WHERE id = @id AND status = 'pending'", new { id }, tx);
+                // Another node may have swept the same item first: record only the change this one made.
+                if (await c.ExecuteAsync("UPDATE order_items SET status = 'overdue' WHERE id = @id AND status = 'pending'", new { id }, tx) == 0) continue;
                 await AuditLog.AppendAsync(c, tx, now, Caller.System, "order.item_overdue", orderId: Guid.Parse(orderIdText), itemId: Guid.Parse(id));
             }
             foreach (var orderIdText in due.Select(d => d.order_id).Distinct())

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Takedown.Core.Common;
+using Takedown.Core.Storage;
 
 namespace Takedown.Core.Orders;
 
@@ -33,7 +34,7 @@ internal static class OrderStore
     {
         var ids = orderIds.ToList();
         if (ids.Count == 0) return [];
-        return (await c.QueryAsync<ItemRow>($"SELECT {ItemColumns} FROM order_items WHERE order_id IN @ids ORDER BY order_id, position", new { ids }, tx)).ToList();
+        return (await c.QueryAsync<ItemRow>($"SELECT {ItemColumns} FROM order_items WHERE {Sql.In(c, "order_id", "@ids")} ORDER BY order_id, position", new { ids }, tx)).ToList();
     }
 
     /// <summary>What an item's status is at <paramref name="now"/>: a pending item past its due time is overdue even before the sweep runs.</summary>

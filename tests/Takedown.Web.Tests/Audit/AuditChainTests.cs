@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-
 namespace Takedown.Web.Tests.Audit;
 
 public sealed class AuditChainTests : IAsyncLifetime
@@ -33,29 +31,18 @@ public sealed class AuditChainTests : IAsyncLifetime
     public async Task Verify_AfterARowIsAlteredInTheDatabase_NamesTheBrokenEvent()
     {
         await ActivityAsync();
-        await using (var c = new SqliteConnection($"Data Source={_app.DatabasePath};Pooling=False"))
-        {
-            await c.OpenAsync();
-            var cmd = c.CreateCommand();
-            cmd.CommandText = "UPDATE audit_events SET data_json = '{\"action\":\"disabled\"}' WHERE type = 'order.item_actioned'";
-            Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
-            cmd.CommandText = "SELECT seq FROM audit_events WHERE type = 'order.item_actioned'";
-            var seq = (long)(await cmd.ExecuteScalarAsync())!;
-            var result = await _app.Operator.GetOkAsync("/api/v1/audit/verify");
-            Assert.False(result["ok"]!.GetValue<bool>());
-            Assert.Equal(seq, result["broken_at_seq"]!.GetValue<long>());
-        }
+        Assert.Equal(1, await _app.ExecuteSqlAsync("UPDATE audit_events SET data_json = '{\"action\":\"disabled\"}' WHERE type = 'order.item_actioned'"));
+        var seq = Convert.ToInt64(await _app.ScalarSqlAsync("SELECT seq FROM audit_events WHERE type = 'order.item_actioned'"));
+        var result = await _app.Operator.GetOkAsync("/api/v1/audit/verify");
+        Assert.False(result["ok"]!.GetValue<bool>());
+        Assert.Equal(seq, result["broken_at_seq"]!.GetValue<long>());
     }
 
     [Fact]
     public async Task Verify_AfterARowIsDeleted_IsBroken()
     {
         await ActivityAsync();
-        await using var c = new SqliteConnection($"Data Source={_app.DatabasePath};Pooling=False");
-        await c.OpenAsync();
-        var cmd = c.CreateCommand();
-        cmd.CommandText = "DELETE FROM audit_events WHERE seq = 2";
-        await cmd.ExecuteNonQueryAsync();
+        await _app.ExecuteSqlAsync("DELETE FROM audit_events WHERE seq = 2");
         var result = await _app.Operator.GetOkAsync("/api/v1/audit/verify");
         Assert.False(result["ok"]!.GetValue<bool>());
         Assert.Equal(3, result["broken_at_seq"]!.GetValue<long>());

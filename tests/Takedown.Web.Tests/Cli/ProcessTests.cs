@@ -9,21 +9,24 @@ public sealed class ProcessTests : IAsyncLifetime
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "takedown-proc", Guid.NewGuid().ToString("N"));
     private ServiceProcess _service = null!;
+    private TestDatabase _database = null!;
     private string _operatorKey = "";
 
     public async Task InitializeAsync()
     {
-        var (code, stdout, stderr) = await ServiceProcess.RunCliAsync(null, "admin", "bootstrap", "--data", _data);
+        _database = await TestDatabase.CreateAsync();
+        var (code, stdout, stderr) = await ServiceProcess.RunCliAsync(null, ["admin", "bootstrap", "--data", _data, .. _database.Args]);
         Assert.True(code == 0, stderr);
         _operatorKey = stdout.Trim();
         Assert.Matches("^tdk_[A-Za-z0-9_-]{43}$", _operatorKey);
-        _service = new ServiceProcess(_data);
+        _service = new ServiceProcess(_data, _database.Args);
         await _service.StartAsync();
     }
 
     public async Task DisposeAsync()
     {
         await _service.DisposeAsync();
+        await _database.DisposeAsync();
         try { Directory.Delete(_data, true); } catch (IOException) { }
     }
 
@@ -45,7 +48,7 @@ public sealed class ProcessTests : IAsyncLifetime
     [Fact]
     public async Task Bootstrap_SecondTime_FailsWithAClearMessage()
     {
-        var (code, stdout, stderr) = await ServiceProcess.RunCliAsync(null, "admin", "bootstrap", "--data", _data);
+        var (code, stdout, stderr) = await ServiceProcess.RunCliAsync(null, ["admin", "bootstrap", "--data", _data, .. _database.Args]);
         Assert.NotEqual(0, code);
         Assert.Equal("", stdout.Trim());
         Assert.Contains("already bootstrapped", stderr);

@@ -8,13 +8,16 @@ public sealed class ServiceProcess : IAsyncDisposable
 {
     private Process? _process;
 
-    public ServiceProcess(string dataDir)
+    public ServiceProcess(string dataDir, string[]? databaseArgs = null)
     {
         DataDir = dataDir;
+        DatabaseArgs = databaseArgs ?? [];
         Port = FreePort();
     }
 
     public string DataDir { get; }
+
+    public string[] DatabaseArgs { get; }
 
     public int Port { get; }
 
@@ -46,7 +49,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var psi = Start(["serve", "--data", DataDir, "--urls", Url]);
+        var psi = Start(["serve", "--data", DataDir, "--urls", Url, .. DatabaseArgs]);
         psi.Environment["TAKEDOWN_Orders__SweepIntervalSeconds"] = "1";
         _process = Process.Start(psi)!;
         _process.BeginOutputReadLine();

@@ -18,8 +18,9 @@ public sealed class TestApp : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
-    private TestApp(WebApplication app, FakeTimeProvider clock, string dataDir, ApiClient op)
+    private TestApp(WebApplication app, FakeTimeProvider clock, string dataDir, ApiClient op, TestDatabase database)
     {
+        Database = database;
         App = app;
         Clock = clock;
         DataDir = dataDir;
@@ -28,20 +29,41 @@ public sealed class TestApp : IAsyncDisposable
 
     public WebApplication App { get; }
 
+    /// <summary>The store this test runs on (SQLite, or PostgreSQL when the suite runs against it).</summary>
+    public TestDatabase Database { get; }
+
     public FakeTimeProvider Clock { get; }
 
     public string DataDir { get; }
 
     public ApiClient Operator { get; }
 
-    public string DatabasePath => Path.Combine(DataDir, "takedown.db");
+    /// <summary>Runs SQL straight against the store, behind the service's back (tamper tests).</summary>
+    public async Task<int> ExecuteSqlAsync(string sql)
+    {
+        var db = App.Services.GetRequiredService<Takedown.Core.Storage.IDatabase>();
+        await using var c = await db.OpenAsync(CancellationToken.None);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return await cmd.ExecuteNonQueryAsync();
+    }
+
+    public async Task<object?> ScalarSqlAsync(string sql)
+    {
+        var db = App.Services.GetRequiredService<Takedown.Core.Storage.IDatabase>();
+        await using var c = await db.OpenAsync(CancellationToken.None);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return await cmd.ExecuteScalarAsync();
+    }
 
     public static async Task<TestApp> StartAsync(Action<WebApplicationBuilder>? configure = null, params string[] args)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "takedown-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
         var clock = new FakeTimeProvider(Start);
-        var builder = TakedownApp.CreateBuilder(["--data", dataDir, .. args]);
+        var database = await TestDatabase.CreateAsync();
+        var builder = TakedownApp.CreateBuilder(["--data", dataDir, .. database.Args, .. args]);
         builder.WebHost.UseTestServer();
         builder.Services.AddSingleton<TimeProvider>(clock);
         configure?.Invoke(builder);
@@ -49,7 +71,7 @@ public sealed class TestApp : IAsyncDisposable
         await app.StartAsync();
         var boot = await app.Services.GetRequiredService<OrganizationsService>().BootstrapAsync(CancellationToken.None);
         var client = app.GetTestClient();
-        return new TestApp(app, clock, dataDir, new ApiClient(client, boot.Value.ApiKey, boot.Value.Id));
+        return new TestApp(app, clock, dataDir, new ApiClient(client, boot.Value.ApiKey, boot.Value.Id), database);
     }
 
     /// <summary>An anonymous client (no key).</summary>
@@ -72,6 +94,7 @@ public sealed class TestApp : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await Database.DisposeAsync();
         try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
     }
 }
