@@ -28,9 +28,11 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>Arguments for the service or the CLI that select this store.</summary>
     public string[] Args => ConnectionString is null ? [] : ["--database", ConnectionString];
 
-    public static async Task<TestDatabase> CreateAsync()
+    public static async Task<TestDatabase> CreateAsync() => IsPostgres ? await CreatePostgresAsync() : new TestDatabase(null, null, null);
+
+    /// <summary>A PostgreSQL schema whatever the suite's provider (for the several-node tests).</summary>
+    public static async Task<TestDatabase> CreatePostgresAsync()
     {
-        if (!IsPostgres) return new TestDatabase(null, null, null);
         var admin = Environment.GetEnvironmentVariable("TAKEDOWN_TEST_POSTGRES")
                     ?? throw new InvalidOperationException("TAKEDOWN_TEST_PROVIDER=postgres needs TAKEDOWN_TEST_POSTGRES (an admin connection string)");
         var name = "td_" + Guid.NewGuid().ToString("N");
