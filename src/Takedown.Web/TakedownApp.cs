@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
+using Takedown.Core.Blocklist;
 using Takedown.Core.Common;
 using Takedown.Core.Deconfliction;
 using Takedown.Core.Orders;
@@ -7,6 +9,7 @@ using Takedown.Core.Organizations;
 using Takedown.Core.Platforms;
 using Takedown.Core.Storage;
 using Takedown.Web.Audit;
+using Takedown.Web.Blocklist;
 using Takedown.Web.Common;
 using Takedown.Web.Deconfliction;
 using Takedown.Web.Orders;
@@ -47,6 +50,10 @@ public static class TakedownApp
         services.AddOptions<OrdersOptions>().Bind(builder.Configuration.GetSection("Orders"))
             .Validate(o => o.SweepIntervalSeconds is >= 1 and <= 3600, "Orders:SweepIntervalSeconds must be between 1 and 3600").ValidateOnStart();
 
+        services.AddOptions<BlocklistOptions>().Bind(builder.Configuration.GetSection("Blocklist")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BlocklistOptions>, BlocklistOptionsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<BlocklistOptions>>().Value);
+
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IDatabase>(_ => new SqliteDatabase(storage.SqlitePath));
         services.AddSingleton<OrganizationsService>();
@@ -54,7 +61,10 @@ public static class TakedownApp
         services.AddSingleton<OrdersService>();
         services.AddSingleton<ItemActionsService>();
         services.AddSingleton<DeconflictionService>();
+        services.AddSingleton<BlocklistService>();
+        services.AddSingleton<BlocklistExports>();
         services.AddHostedService<OverdueSweeper>();
+        services.AddHostedService<BlocklistSweeper>();
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -112,6 +122,8 @@ public static class TakedownApp
         app.MapOrders();
         app.MapDeconfliction();
         app.MapAudit();
+        app.MapBlocklist();
+        app.MapStopPage();
         return app;
     }
 }
