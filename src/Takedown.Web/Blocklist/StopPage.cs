@@ -1,5 +1,6 @@
-using System.Net;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Takedown.Core.Blocklist;
 
 namespace Takedown.Web.Blocklist;
@@ -77,5 +78,8 @@ internal static class StopPage
         return sb.ToString();
     }
 
-    private static string E(string s) => WebUtility.HtmlEncode(s);
+    // Escapes markup but keeps accented letters readable in the source.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    private static string E(string s) => Encoder.Encode(s);
 }
