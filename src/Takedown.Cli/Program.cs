@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Takedown.Cli.Admin;
+using Takedown.Cli.Blocklist;
 using Takedown.Cli.Orders;
 using Takedown.Cli.Serve;
 
@@ -7,4 +8,5 @@ var root = new RootCommand("Takedown: removal orders and referrals with a live o
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(AdminCommands.Create());
 root.Subcommands.Add(OrdersCommands.Create());
+root.Subcommands.Add(BlocklistCommands.Create());
 return await root.Parse(args).InvokeAsync();
