@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
+using Takedown.Core.Blocklist;
 using Takedown.Core.Common;
 using Takedown.Core.DataRequests;
 using Takedown.Core.Deconfliction;
@@ -8,6 +10,7 @@ using Takedown.Core.Organizations;
 using Takedown.Core.Platforms;
 using Takedown.Core.Storage;
 using Takedown.Web.Audit;
+using Takedown.Web.Blocklist;
 using Takedown.Web.Common;
 using Takedown.Web.DataRequests;
 using Takedown.Web.Deconfliction;
@@ -52,6 +55,10 @@ public static class TakedownApp
         services.AddOptions<OrdersOptions>().Bind(builder.Configuration.GetSection("Orders"))
             .Validate(o => o.SweepIntervalSeconds is >= 1 and <= 3600, "Orders:SweepIntervalSeconds must be between 1 and 3600").ValidateOnStart();
 
+        services.AddOptions<BlocklistOptions>().Bind(builder.Configuration.GetSection("Blocklist")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BlocklistOptions>, BlocklistOptionsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<BlocklistOptions>>().Value);
+
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IDatabase>(_ => DatabaseFactory.Create(storage.Data, storage.Database));
         services.AddSingleton<OrganizationsService>();
@@ -59,12 +66,15 @@ public static class TakedownApp
         services.AddSingleton<OrdersService>();
         services.AddSingleton<ItemActionsService>();
         services.AddSingleton<DeconflictionService>();
+        services.AddSingleton<BlocklistService>();
+        services.AddSingleton<BlocklistExports>();
         services.AddHostedService<OverdueSweeper>();
         services.AddOptions<DataRequestOptions>().Bind(builder.Configuration.GetSection("DataRequests"));
         services.AddSingleton(new BlobStore(Path.Combine(storage.Data, "blobs")));
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<DataRequestsService>();
         services.AddHostedService<DataRequestSweeper>();
+        services.AddHostedService<BlocklistSweeper>();
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -123,6 +133,8 @@ public static class TakedownApp
         app.MapDeconfliction();
         app.MapAudit();
         app.MapDataRequests();
+        app.MapBlocklist();
+        app.MapStopPage();
         return app;
     }
 }
