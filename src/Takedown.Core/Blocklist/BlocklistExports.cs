@@ -110,7 +110,7 @@ public sealed class BlocklistExports(IDatabase db, TimeProvider clock, Blocklist
                 """
                 INSERT INTO blocklist_pulls (key_id, format, serial, org_id, first_pulled_at, last_pulled_at, pulls)
                 VALUES (@key, @format, @serial, @org, @now, @now, 1)
-                ON CONFLICT (key_id, format, serial) DO UPDATE SET last_pulled_at = excluded.last_pulled_at, pulls = pulls + 1
+                ON CONFLICT (key_id, format, serial) DO UPDATE SET last_pulled_at = excluded.last_pulled_at, pulls = blocklist_pulls.pulls + 1
                 """, new { key = caller.KeyId.ToString(), format, serial, org = caller.OrganizationId.ToString(), now }, tx);
             return true;
         }, ct);

@@ -22,7 +22,7 @@ public sealed class CliExportTests : IAsyncLifetime
     public async Task ExportRpz_ToAFile_IsTheZoneTheApiServes_AndPassesNamedCheckzone()
     {
         var file = Path.Combine(_app.DataDir, "handover.zone");
-        var (code, _, err) = await ServiceProcess.RunCliAsync(null, "blocklist", "export", "--format", "rpz", "--data", _app.DataDir, "--output", file);
+        var (code, _, err) = await ServiceProcess.RunCliAsync(null, ["blocklist", "export", "--format", "rpz", "--data", _app.DataDir, "--output", file, .. _app.Database.Args]);
         Assert.True(code == 0, err);
         var (apiText, etag, _) = await _isp.ExportAsync("/api/v1/blocklist/rpz");
         Assert.Equal(apiText, await File.ReadAllTextAsync(file));
@@ -36,11 +36,11 @@ public sealed class CliExportTests : IAsyncLifetime
     [Fact]
     public async Task ExportCsvAndHosts_ToStandardOutput()
     {
-        var csv = await ServiceProcess.RunCliAsync(null, "blocklist", "export", "--format", "csv", "--data", _app.DataDir);
+        var csv = await ServiceProcess.RunCliAsync(null, ["blocklist", "export", "--format", "csv", "--data", _app.DataDir, .. _app.Database.Args]);
         Assert.True(csv.Code == 0, csv.Err);
         Assert.StartsWith("url,listing_id,category,since,scope\r\n", csv.Out);
         Assert.Contains("https://forum.example/t/cli,", csv.Out);
-        var hosts = await ServiceProcess.RunCliAsync(null, "blocklist", "export", "--format", "hosts", "--data", _app.DataDir);
+        var hosts = await ServiceProcess.RunCliAsync(null, ["blocklist", "export", "--format", "hosts", "--data", _app.DataDir, .. _app.Database.Args]);
         Assert.Contains("0.0.0.0 cli.example", hosts.Out);
     }
 
