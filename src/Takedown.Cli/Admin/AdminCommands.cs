@@ -41,6 +41,47 @@ internal static class AdminCommands
             return ExitCodes.Ok;
         });
         admin.Subcommands.Add(migrate);
+
+        var outDir = new Option<string>("--out") { Description = "Folder to write the backup into (must be new or empty)", Required = true };
+        var backup = new Command("backup", "Back up the database and the stored files (online: the service may keep running).") { data, database, outDir };
+        backup.SetAction(async (parse, ct) =>
+        {
+            var db = DatabaseFactory.Create(parse.GetValue(data)!, parse.GetValue(database));
+            var result = await Backups.BackupAsync(db, parse.GetValue(data)!, parse.GetValue(outDir)!, TimeProvider.System, ct);
+            if (!result.IsSuccess) return CliOutput.Error($"{result.Error!.Title}: {result.Error.Detail}", ExitCodes.Failure);
+            Console.Error.WriteLine($"Backed up the {result.Value.Dialect} database (schema {result.Value.SchemaVersion}) and {result.Value.Blobs} file(s) to {parse.GetValue(outDir)}.");
+            return ExitCodes.Ok;
+        });
+        admin.Subcommands.Add(backup);
+
+        var from = new Option<string>("--from") { Description = "A folder written by 'admin backup'", Required = true };
+        var force = new Option<bool>("--force") { Description = "Replace an existing SQLite database" };
+        var restore = new Command("restore", "Restore a backup (stop the service first).") { data, database, from, force };
+        restore.SetAction(async (parse, ct) =>
+        {
+            var db = DatabaseFactory.Create(parse.GetValue(data)!, parse.GetValue(database));
+            var result = await Backups.RestoreAsync(db, parse.GetValue(data)!, parse.GetValue(from)!, parse.GetValue(force), ct);
+            if (!result.IsSuccess) return CliOutput.Error($"{result.Error!.Title}: {result.Error.Detail}", result.Error.Kind == Takedown.Core.Common.ErrorKind.Conflict ? ExitCodes.Conflict : ExitCodes.Failure);
+            Console.Error.WriteLine($"Restored the backup of {result.Value.CreatedAt:u}.");
+            return ExitCodes.Ok;
+        });
+        admin.Subcommands.Add(restore);
+
+        var organization = new Option<Guid>("--organization") { Description = "Organisation id", Required = true };
+        var exportOut = new Option<string>("--out") { Description = "File to write (default: standard output)" };
+        var export = new Command("export-org", "Export all data one organisation may see, as JSON lines.") { data, database, organization, exportOut };
+        export.SetAction(async (parse, ct) =>
+        {
+            var db = DatabaseFactory.Create(parse.GetValue(data)!, parse.GetValue(database));
+            var path = parse.GetValue(exportOut);
+            var writer = path is null ? Console.Out : new StreamWriter(path);
+            long lines;
+            try { lines = await OrganizationExport.WriteAsync(db, parse.GetValue(organization), writer, ct); }
+            finally { if (path is not null) await writer.DisposeAsync(); else await writer.FlushAsync(ct); }
+            Console.Error.WriteLine($"{lines} record(s) exported.");
+            return lines == 0 ? ExitCodes.NotFound : ExitCodes.Ok;
+        });
+        admin.Subcommands.Add(export);
         return admin;
     }
 }
