@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Takedown.Core.Common;
 using Takedown.Core.Deconfliction;
+using Takedown.Core.Delivery;
 using Takedown.Core.Orders;
 using Takedown.Core.Organizations;
 using Takedown.Core.Platforms;
@@ -9,6 +10,7 @@ using Takedown.Core.Storage;
 using Takedown.Web.Audit;
 using Takedown.Web.Common;
 using Takedown.Web.Deconfliction;
+using Takedown.Web.Delivery;
 using Takedown.Web.Orders;
 using Takedown.Web.Organizations;
 using Takedown.Web.Platforms;
@@ -48,13 +50,15 @@ public static class TakedownApp
             .Validate(o => o.SweepIntervalSeconds is >= 1 and <= 3600, "Orders:SweepIntervalSeconds must be between 1 and 3600").ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IDatabase>(_ => new SqliteDatabase(storage.SqlitePath));
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<IDatabase>(sp => new SignalingDatabase(new SqliteDatabase(storage.SqlitePath), sp.GetRequiredService<OutboxSignal>()));
         services.AddSingleton<OrganizationsService>();
         services.AddSingleton<PlatformsService>();
         services.AddSingleton<OrdersService>();
         services.AddSingleton<ItemActionsService>();
         services.AddSingleton<DeconflictionService>();
         services.AddHostedService<OverdueSweeper>();
+        AddDelivery(builder, storage);
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -75,6 +79,26 @@ public static class TakedownApp
             return Task.CompletedTask;
         }));
         return builder;
+    }
+
+    private static void AddDelivery(WebApplicationBuilder builder, StorageOptions storage)
+    {
+        var services = builder.Services;
+        services.AddOptions<WebhooksOptions>().Bind(builder.Configuration.GetSection("Webhooks"))
+            .Validate(o => o.TimeoutSeconds is >= 1 and <= 60, "Webhooks:TimeoutSeconds must be between 1 and 60")
+            .Validate(o => o.RetryForHours >= 1, "Webhooks:RetryForHours must be at least 1")
+            .Validate(o => o.RetryBaseSeconds is >= 1 and <= 3600, "Webhooks:RetryBaseSeconds must be between 1 and 3600")
+            .Validate(o => o.FailingAfter >= 1, "Webhooks:FailingAfter must be at least 1")
+            .Validate(o => o.PollSeconds is >= 1 and <= 300, "Webhooks:PollSeconds must be between 1 and 300")
+            .Validate(o => o.MaxResponseBytes is >= 0 and <= 16 * 1024 * 1024, "Webhooks:MaxResponseBytes must be between 0 and 16 MiB")
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhooksOptions>>().Value);
+        services.AddSingleton(sp => new SecretBox(sp.GetRequiredService<WebhooksOptions>().SecretKeyFile ?? Path.Combine(storage.Data, "webhook-secrets.key")));
+        services.AddSingleton<WebhooksService>();
+        services.AddSingleton<EventFeed>();
+        services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<WebhookHttp>();
+        services.AddHostedService<WebhookSender>();
     }
 
     /// <summary>Builds the app, applies migrations, and maps every feature.</summary>
@@ -111,6 +135,7 @@ public static class TakedownApp
         app.MapPlatforms();
         app.MapOrders();
         app.MapDeconfliction();
+        app.MapDelivery();
         app.MapAudit();
         return app;
     }

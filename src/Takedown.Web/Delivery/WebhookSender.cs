@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Takedown.Core.Common;
+using Takedown.Core.Delivery;
+
+namespace Takedown.Web.Delivery;
+
+/// <summary>
+/// Delivers the outbox. It wakes at once when a commit enqueues something (the <see cref="OutboxSignal"/>),
+/// when the next retry falls due on the injected clock, and every PollSeconds regardless, so after a crash
+/// or restart everything still pending goes out. Each endpoint is drained by one worker at a time, in
+/// event order; endpoints proceed independently of each other.
+/// </summary>
+internal sealed class WebhookSender(DeliveryStore store, WebhookHttp http, SecretBox secrets, OutboxSignal signal, TimeProvider clock,
+    WebhooksOptions options, ILogger<WebhookSender> log) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, Task> _busy = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var poll = TimeSpan.FromSeconds(Math.Max(1, options.PollSeconds));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wake = signal.NextWorkAsync();
+            var wait = poll;
+            try
+            {
+                foreach (var endpoint in await store.EndpointsWithDueWorkAsync(500, stoppingToken))
+                {
+                    if (_busy.ContainsKey(endpoint)) continue;
+                    _busy[endpoint] = Task.Run(() => DrainAsync(endpoint, stoppingToken), CancellationToken.None);
+                }
+                if (await store.NextDueAtAsync(stoppingToken) is { } next)
+                {
+                    var until = next - clock.GetUtcNow();
+                    if (until < wait) wait = until < TimeSpan.Zero ? TimeSpan.Zero : until;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                DeliveryLog.SenderFailed(log, ex);
+            }
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            // Due now yet not started means its endpoint's worker has it; that worker pokes us when it is done.
+            await Task.WhenAny(wake, Task.Delay(wait > TimeSpan.Zero ? wait : poll, clock, stop.Token));
+            stop.Cancel();
+        }
+        await Task.WhenAll(_busy.Values).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private async Task DrainAsync(string endpointId, CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested && await store.NextForEndpointAsync(endpointId, ct) is { } d)
+            {
+                var body = Body(d);
+                var outcome = await http.PostAsync(d.url, d.event_id, secrets.Open(d.secret_sealed), body, clock.GetUtcNow().ToUnixTimeSeconds(), ct);
+                await store.RecordAttemptAsync(d, outcome, ct);
+                if (outcome.Succeeded) DeliveryLog.Delivered(log, d.event_id, d.endpoint_id, outcome.StatusCode, outcome.LatencyMs);
+                else DeliveryLog.AttemptFailed(log, d.event_id, d.endpoint_id, outcome.StatusCode, outcome.Error);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            DeliveryLog.SenderFailed(log, ex);
+            _busy.TryRemove(endpointId, out _);
+            return;
+        }
+        _busy.TryRemove(endpointId, out _);
+        // Work may have arrived for this endpoint while it was busy: look again.
+        signal.PokeWork();
+    }
+
+    /// <summary>The envelope exactly as the pull feed shows it: {"id", "type", "created_at", "data"}.</summary>
+    private static byte[] Body(DueDelivery d)
+    {
+        using var data = JsonDocument.Parse(d.data_json);
+        return JsonSerializer.SerializeToUtf8Bytes(
+            new EventEnvelope(Guid.Parse(d.event_id), d.type, Time.Load(d.event_created_at), data.RootElement), TakedownJson.Options);
+    }
+}
