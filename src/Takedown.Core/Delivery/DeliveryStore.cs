@@ -52,24 +52,26 @@ public sealed class DeliveryStore(IDatabase db, TimeProvider clock, WebhooksOpti
     }
 
     /// <summary>
-    /// The next delivery to attempt for an endpoint: the oldest pending event, and only once it is due, so
-    /// event n+1 never overtakes event n while n is retrying. A failing endpoint no longer holds its queue:
-    /// any due delivery goes.
+    /// The next deliveries to attempt for an endpoint, in the order they must go: its oldest pending events,
+    /// up to the first that is not yet due, so event n+1 never overtakes event n while n is retrying. A
+    /// failing endpoint no longer holds its queue: any due delivery goes.
     /// </summary>
-    public async Task<DueDelivery?> NextForEndpointAsync(string endpointId, CancellationToken ct)
+    public async Task<IReadOnlyList<DueDelivery>> NextForEndpointAsync(string endpointId, int limit, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var now = Time.Store(Time.Now(clock));
         var status = await c.ExecuteScalarAsync<string?>("SELECT status FROM webhook_endpoints WHERE id = @id AND deleted_at IS NULL", new { id = endpointId });
-        if (status is null) return null;
+        if (status is null) return [];
         if (status == EndpointStatuses.Failing)
-            return await c.QueryFirstOrDefaultAsync<DueDelivery>(
-                DueSelect + " WHERE d.endpoint_id = @id AND d.status = 'pending' AND d.next_attempt_at <= @now ORDER BY d.next_attempt_at, d.event_seq LIMIT 1",
-                new { id = endpointId, now });
-        var head = await c.QueryFirstOrDefaultAsync<(string id, string next_attempt_at)?>(
-            "SELECT id, next_attempt_at FROM webhook_deliveries WHERE endpoint_id = @id AND status = 'pending' ORDER BY event_seq LIMIT 1", new { id = endpointId });
-        if (head is null || string.CompareOrdinal(head.Value.next_attempt_at, now) > 0) return null;
-        return await c.QuerySingleOrDefaultAsync<DueDelivery>(DueSelect + " WHERE d.id = @id", new { id = head.Value.id });
+            return (await c.QueryAsync<DueDelivery>(
+                DueSelect + " WHERE d.endpoint_id = @id AND d.status = 'pending' AND d.next_attempt_at <= @now ORDER BY d.next_attempt_at, d.event_seq LIMIT @limit",
+                new { id = endpointId, now, limit })).ToList();
+        var queue = await c.QueryAsync<(string id, string next_attempt_at)>(
+            "SELECT id, next_attempt_at FROM webhook_deliveries WHERE endpoint_id = @id AND status = 'pending' ORDER BY event_seq LIMIT @limit",
+            new { id = endpointId, limit });
+        var ids = queue.TakeWhile(q => string.CompareOrdinal(q.next_attempt_at, now) <= 0).Select(q => q.id).ToList();
+        if (ids.Count == 0) return [];
+        return (await c.QueryAsync<DueDelivery>(DueSelect + " WHERE d.id IN @ids ORDER BY d.event_seq", new { ids })).ToList();
     }
 
     /// <summary>Records one attempt and what follows from it, in one transaction.</summary>

@@ -14,6 +14,8 @@ namespace Takedown.Web.Delivery;
 internal sealed class WebhookSender(DeliveryStore store, WebhookHttp http, SecretBox secrets, OutboxSignal signal, TimeProvider clock,
     WebhooksOptions options, ILogger<WebhookSender> log) : BackgroundService
 {
+    private const int BatchSize = 64;
+
     private readonly ConcurrentDictionary<string, Task> _busy = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -56,13 +58,24 @@ internal sealed class WebhookSender(DeliveryStore store, WebhookHttp http, Secre
     {
         try
         {
-            while (!ct.IsCancellationRequested && await store.NextForEndpointAsync(endpointId, ct) is { } d)
+            IReadOnlyList<DueDelivery> batch;
+            while (!ct.IsCancellationRequested && (batch = await store.NextForEndpointAsync(endpointId, BatchSize, ct)).Count > 0)
             {
-                var body = Body(d);
-                var outcome = await http.PostAsync(d.url, d.event_id, secrets.Open(d.secret_sealed), body, clock.GetUtcNow().ToUnixTimeSeconds(), ct);
-                await store.RecordAttemptAsync(d, outcome, ct);
-                if (outcome.Succeeded) DeliveryLog.Delivered(log, d.event_id, d.endpoint_id, outcome.StatusCode, outcome.LatencyMs);
-                else DeliveryLog.AttemptFailed(log, d.event_id, d.endpoint_id, outcome.StatusCode, outcome.Error);
+                // Posts go one after another, in order; their records commit together (group commit) once the batch is sent.
+                // A crash before that commit means those events are sent again: at-least-once, de-duplicated by event id.
+                var records = new List<Task>(batch.Count);
+                foreach (var d in batch)
+                {
+                    var outcome = await http.PostAsync(d.url, d.event_id, secrets.Open(d.secret_sealed), Body(d), clock.GetUtcNow().ToUnixTimeSeconds(), ct);
+                    records.Add(store.RecordAttemptAsync(d, outcome, ct));
+                    if (outcome.Succeeded) DeliveryLog.Delivered(log, d.event_id, d.endpoint_id, outcome.StatusCode, outcome.LatencyMs);
+                    else
+                    {
+                        DeliveryLog.AttemptFailed(log, d.event_id, d.endpoint_id, outcome.StatusCode, outcome.Error);
+                        break;
+                    }
+                }
+                await Task.WhenAll(records);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
