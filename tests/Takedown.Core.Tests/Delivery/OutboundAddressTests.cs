@@ -44,6 +44,8 @@ public sealed class OutboundAddressTests
         var body = "{\"id\":\"x\"}"u8.ToArray();
         var now = DateTimeOffset.FromUnixTimeSeconds(1_772_000_000);
         var signature = WebhookSignature.Sign("whsec_test", now.ToUnixTimeSeconds(), body);
+        // The test vector of docs/webhooks.md, computed there with openssl.
+        Assert.Equal("v1=ee106cdcb6445963b15808a3b9eebe6edfe34d2f10523e14c2396617a229f681", signature);
         var ts = now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(SignatureCheck.Valid, WebhookSignature.Verify("whsec_test", ts, signature, body, now.AddSeconds(30)));
         Assert.Equal(SignatureCheck.Valid, WebhookSignature.Verify("whsec_test", ts, "v1=00, " + signature, body, now));
