@@ -29,8 +29,14 @@ internal sealed class WebhookSender(DeliveryStore store, WebhookHttp http, Secre
             {
                 foreach (var endpoint in await store.EndpointsWithDueWorkAsync(500, stoppingToken))
                 {
-                    if (_busy.ContainsKey(endpoint)) continue;
-                    _busy[endpoint] = Task.Run(() => DrainAsync(endpoint, stoppingToken), CancellationToken.None);
+                    // Claimed before the worker starts, so the worker's release can never precede the claim.
+                    var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    if (!_busy.TryAdd(endpoint, done.Task)) continue;
+                    _ = Task.Run(async () =>
+                    {
+                        try { await DrainAsync(endpoint, stoppingToken); }
+                        finally { done.TrySetResult(); }
+                    }, CancellationToken.None);
                 }
                 if (await store.NextDueAtAsync(stoppingToken) is { } next)
                 {
