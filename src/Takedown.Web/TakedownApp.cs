@@ -5,6 +5,7 @@ using Takedown.Core.Blocklist;
 using Takedown.Core.Common;
 using Takedown.Core.DataRequests;
 using Takedown.Core.Deconfliction;
+using Takedown.Core.Delivery;
 using Takedown.Core.Orders;
 using Takedown.Core.Organizations;
 using Takedown.Core.Platforms;
@@ -14,6 +15,7 @@ using Takedown.Web.Blocklist;
 using Takedown.Web.Common;
 using Takedown.Web.DataRequests;
 using Takedown.Web.Deconfliction;
+using Takedown.Web.Delivery;
 using Takedown.Web.Orders;
 using Takedown.Web.Organizations;
 using Takedown.Web.Platforms;
@@ -60,7 +62,8 @@ public static class TakedownApp
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<BlocklistOptions>>().Value);
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IDatabase>(_ => DatabaseFactory.Create(storage.Data, storage.Database));
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<IDatabase>(sp => new SignalingDatabase(DatabaseFactory.Create(storage.Data, storage.Database), sp.GetRequiredService<OutboxSignal>()));
         services.AddSingleton<OrganizationsService>();
         services.AddSingleton<PlatformsService>();
         services.AddSingleton<OrdersService>();
@@ -75,6 +78,7 @@ public static class TakedownApp
         services.AddSingleton<DataRequestsService>();
         services.AddHostedService<DataRequestSweeper>();
         services.AddHostedService<BlocklistSweeper>();
+        AddDelivery(builder, storage);
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -95,6 +99,26 @@ public static class TakedownApp
             return Task.CompletedTask;
         }));
         return builder;
+    }
+
+    private static void AddDelivery(WebApplicationBuilder builder, StorageOptions storage)
+    {
+        var services = builder.Services;
+        services.AddOptions<WebhooksOptions>().Bind(builder.Configuration.GetSection("Webhooks"))
+            .Validate(o => o.TimeoutSeconds is >= 1 and <= 60, "Webhooks:TimeoutSeconds must be between 1 and 60")
+            .Validate(o => o.RetryForHours >= 1, "Webhooks:RetryForHours must be at least 1")
+            .Validate(o => o.RetryBaseSeconds is >= 1 and <= 3600, "Webhooks:RetryBaseSeconds must be between 1 and 3600")
+            .Validate(o => o.FailingAfter >= 1, "Webhooks:FailingAfter must be at least 1")
+            .Validate(o => o.PollSeconds is >= 1 and <= 300, "Webhooks:PollSeconds must be between 1 and 300")
+            .Validate(o => o.MaxResponseBytes is >= 0 and <= 16 * 1024 * 1024, "Webhooks:MaxResponseBytes must be between 0 and 16 MiB")
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhooksOptions>>().Value);
+        services.AddSingleton(sp => new SecretBox(sp.GetRequiredService<WebhooksOptions>().SecretKeyFile ?? Path.Combine(storage.Data, "webhook-secrets.key")));
+        services.AddSingleton<WebhooksService>();
+        services.AddSingleton<EventFeed>();
+        services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<WebhookHttp>();
+        services.AddHostedService<WebhookSender>();
     }
 
     /// <summary>Builds the app, applies migrations, and maps every feature.</summary>
@@ -131,6 +155,7 @@ public static class TakedownApp
         app.MapPlatforms();
         app.MapOrders();
         app.MapDeconfliction();
+        app.MapDelivery();
         app.MapAudit();
         app.MapDataRequests();
         app.MapBlocklist();

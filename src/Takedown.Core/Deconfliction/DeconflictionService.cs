@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Takedown.Core.Audit;
 using Takedown.Core.Common;
+using Takedown.Core.Delivery;
 using Takedown.Core.Orders;
 using Takedown.Core.Organizations;
 using Takedown.Core.Storage;
@@ -162,6 +163,7 @@ public sealed class DeconflictionService(IDatabase db, TimeProvider clock)
                 """, new { id = holdId.ToString(), entry = m.EntryId, authority = m.AuthorityId, order = orderId.ToString(), item = itemIds[m.ItemIndex].ToString(), now = Time.Store(now) }, tx);
             // Deliberately not linked to the order in the audit trail the sender reads: the investigating side stays unknown.
             await AuditLog.AppendAsync(c, tx, now, caller, "deconfliction.requested", subjectId: holdId, data: new { entry_id = m.EntryId }, platformVisible: false);
+            await Outbox.EnqueueHoldAsync(c, tx, now, holdId);
         }
         await AuditLog.AppendAsync(c, tx, now, caller, "order.held", orderId: orderId,
             data: new { items = matches.Select(m => m.ItemIndex).Distinct().Count() }, platformVisible: false);

@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.Extensions.Logging;
 using Takedown.Core.Audit;
 using Takedown.Core.Common;
+using Takedown.Core.Delivery;
 using Takedown.Core.Organizations;
 using Takedown.Core.Platforms;
 using Takedown.Core.Storage;
@@ -64,6 +65,7 @@ public sealed class ItemActionsService(IDatabase db, TimeProvider clock, ILogger
         await OrderStore.RefreshStatusAsync(c, tx, orderId, now);
         await AuditLog.AppendAsync(c, tx, now, caller, "order.item_actioned", orderId: Guid.Parse(orderId), itemId: Guid.Parse(item.id),
             data: new { action = r.Action, reason = r.Reason, rule_id = r.RuleId, acted_at = actedAt, late, duplicate_of = duplicateOf });
+        await Outbox.EnqueueOrderAsync(c, tx, now, EventTypes.OrderItemActioned, orderId, OrderAudience.Authority);
     }
 
     private static async Task<Error?> ValidateAsync(DbConnection c, DbTransaction tx, OrderStore.OrderRow order, ActionRequest r, DateTimeOffset now)
@@ -132,6 +134,7 @@ public sealed class ItemActionsService(IDatabase db, TimeProvider clock, ILogger
             await OrderStore.RefreshStatusAsync(c, tx, order.id, now);
             await AuditLog.AppendAsync(c, tx, now, caller, "order.clarified", orderId: orderId, itemId: request.ItemId,
                 data: new { text = request.Text!.Trim(), due_at = due });
+            await Outbox.EnqueueOrderAsync(c, tx, now, EventTypes.OrderClarified, order.id, OrderAudience.Platform);
             return await OrderStore.LoadViewAsync(c, tx, order.id, now);
         }, ct);
     }
@@ -165,6 +168,7 @@ public sealed class ItemActionsService(IDatabase db, TimeProvider clock, ILogger
                 await c.ExecuteAsync("UPDATE orders SET withdrawn_reason = @reason WHERE id = @id", new { reason = request.Reason!.Trim(), id = order.id }, tx);
             await OrderStore.RefreshStatusAsync(c, tx, order.id, now);
             await AuditLog.AppendAsync(c, tx, now, caller, "order.withdrawn", orderId: orderId, itemId: request.ItemId, data: new { items = open.Count });
+            await Outbox.EnqueueOrderAsync(c, tx, now, EventTypes.OrderWithdrawn, order.id, OrderAudience.Platform);
             return await OrderStore.LoadViewAsync(c, tx, order.id, now);
         }, ct);
     }
@@ -192,7 +196,10 @@ public sealed class ItemActionsService(IDatabase db, TimeProvider clock, ILogger
                 await AuditLog.AppendAsync(c, tx, now, Caller.System, "order.item_overdue", orderId: Guid.Parse(orderIdText), itemId: Guid.Parse(id));
             }
             foreach (var orderIdText in due.Select(d => d.order_id).Distinct())
+            {
                 await OrderStore.RefreshStatusAsync(c, tx, orderIdText, now);
+                await Outbox.EnqueueOrderAsync(c, tx, now, EventTypes.OrderOverdue, orderIdText, OrderAudience.Both);
+            }
             return due.Count;
         }, ct);
         if (result.Value > 0) OrdersLog.ItemsOverdue(log, result.Value);

@@ -78,7 +78,7 @@ public sealed record OrderItemView(
 
 public sealed record OrderView(
     Guid Id, string Kind, string Status, Guid AuthorityId, Guid PlatformId, string Reference, DateTimeOffset CreatedAt,
-    DateTimeOffset? ReceivedAt, DateTimeOffset? DueAt, DateTimeOffset? AcknowledgedAt, bool Emergency,
+    DateTimeOffset? ReceivedAt, DateTimeOffset? DueAt, DateTimeOffset? AcknowledgedAt, DateTimeOffset? DeliveredAt, bool Emergency,
     DateTimeOffset? ConfidentialUntil, string? Reasons, IReadOnlyList<string> TerroristContentTypes, string? LegalBasis,
     string? Language, string? FollowUpContact, string? Redress, string? WithdrawnReason, IReadOnlyList<OrderItemView> Items);
 

@@ -11,13 +11,13 @@ internal static class OrderStore
 {
     internal sealed record OrderRow(string id, string authority_id, string platform_id, string kind, string reference, string status,
         string created_at, string? received_at, string? due_at, string? acknowledged_at, long emergency, string? confidential_until,
-        string body_json, string? withdrawn_reason);
+        string body_json, string? withdrawn_reason, string? delivered_at);
 
     internal sealed record ItemRow(string id, string order_id, long position, string platform_id, string url, string canonical_url,
         string? platform_content_id, string? description, string status, string? due_at, string? action, string? reason,
         string? explanation, string? rule_id, string? acted_at, long? late, string? duplicate_of, string? withdrawn_reason);
 
-    public const string OrderColumns = "id, authority_id, platform_id, kind, reference, status, created_at, received_at, due_at, acknowledged_at, emergency, confidential_until, body_json, withdrawn_reason";
+    public const string OrderColumns = "id, authority_id, platform_id, kind, reference, status, created_at, received_at, due_at, acknowledged_at, emergency, confidential_until, body_json, withdrawn_reason, delivered_at";
     public const string ItemColumns = "id, order_id, position, platform_id, url, canonical_url, platform_content_id, description, status, due_at, action, reason, explanation, rule_id, acted_at, late, duplicate_of, withdrawn_reason";
 
     /// <summary>
@@ -72,7 +72,7 @@ internal static class OrderStore
             i.late is null ? null : i.late == 1, i.duplicate_of is null ? null : Guid.Parse(i.duplicate_of), i.withdrawn_reason)).ToList();
         var status = o.status == OrderStatuses.Held ? OrderStatuses.Held : DeriveOrderStatus(false, itemViews.Select(i => i.Status));
         return new OrderView(Guid.Parse(o.id), o.kind, status, Guid.Parse(o.authority_id), Guid.Parse(o.platform_id), o.reference,
-            Time.Load(o.created_at), Time.LoadNullable(o.received_at), Time.LoadNullable(o.due_at), Time.LoadNullable(o.acknowledged_at),
+            Time.Load(o.created_at), Time.LoadNullable(o.received_at), Time.LoadNullable(o.due_at), Time.LoadNullable(o.acknowledged_at), Time.LoadNullable(o.delivered_at),
             o.emergency == 1, Time.LoadNullable(o.confidential_until), body.Reasons, body.TerroristContentTypes, body.LegalBasis,
             body.Language, body.FollowUpContact, body.Redress, o.withdrawn_reason, itemViews);
     }

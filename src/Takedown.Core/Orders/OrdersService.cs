@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Takedown.Core.Audit;
 using Takedown.Core.Common;
 using Takedown.Core.Deconfliction;
+using Takedown.Core.Delivery;
 using Takedown.Core.Organizations;
 using Takedown.Core.Platforms;
 using Takedown.Core.Storage;
@@ -49,7 +50,7 @@ public sealed class OrdersService(IDatabase db, TimeProvider clock, ILogger<Orde
             await c.ExecuteAsync(
                 $"""
                 INSERT INTO orders ({OrderStore.OrderColumns})
-                VALUES (@id, @authority, @platform, @kind, @reference, @status, @now, NULL, NULL, NULL, @emergency, @confidential, @body, NULL)
+                VALUES (@id, @authority, @platform, @kind, @reference, @status, @now, NULL, NULL, NULL, @emergency, @confidential, @body, NULL, NULL)
                 """,
                 new
                 {
@@ -122,6 +123,7 @@ public sealed class OrdersService(IDatabase db, TimeProvider clock, ILogger<Orde
             new { open = OrderStatuses.Open, held = OrderStatuses.Held, id = orderId }, tx);
         await OrderStore.RefreshStatusAsync(c, tx, orderId, now);
         await AuditLog.AppendAsync(c, tx, now, actor, "order.received", orderId: Guid.Parse(orderId), data: new { due_at = due });
+        await Outbox.EnqueueOrderAsync(c, tx, now, EventTypes.OrderCreated, orderId, OrderAudience.Platform);
     }
 
     /// <summary>How long the platform has: one hour for removal orders, the platform's own referral deadline for referrals.</summary>
@@ -154,6 +156,7 @@ public sealed class OrdersService(IDatabase db, TimeProvider clock, ILogger<Orde
         var rows = (await c.QueryAsync<OrderStore.OrderRow>(
             $"SELECT {OrderStore.OrderColumns} FROM orders o WHERE {OrderStore.VisibleTo}{filter} AND (@after IS NULL OR o.id > @after) ORDER BY o.id LIMIT @limit",
             new { org = caller.OrganizationId.ToString(), status, after = after?.ToLowerInvariant(), limit, now = nowText })).ToList();
+        rows = await OrderDelivery.ReadByPlatformAsync(db, clock, caller, rows, ct);
         var items = (await OrderStore.ItemsAsync(c, null, rows.Select(r => r.id))).ToLookup(i => i.order_id);
         var views = rows.Select(r => OrderStore.ToView(r, items[r.id], now)).ToList();
         return new OrderPage(views, views.Count == limit ? rows[^1].id : null);
@@ -164,6 +167,7 @@ public sealed class OrdersService(IDatabase db, TimeProvider clock, ILogger<Orde
         await using var c = await db.OpenAsync(ct);
         var row = await OrderStore.FindVisibleAsync(c, null, id, caller.OrganizationId);
         if (row is null) return Error.NotFound("order");
+        row = await OrderDelivery.ReadByPlatformAsync(db, clock, caller, row, ct);
         return OrderStore.ToView(row, await OrderStore.ItemsAsync(c, null, [row.id]), Time.Now(clock));
     }
 

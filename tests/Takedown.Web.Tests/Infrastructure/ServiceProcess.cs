@@ -23,6 +23,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public string Url => $"http://127.0.0.1:{Port}";
 
+    /// <summary>Extra environment for the service (e.g. TAKEDOWN_Webhooks__AllowedHosts__0).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "takedown.dll");
 
     public static int FreePort()
@@ -51,6 +54,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         var psi = Start(["serve", "--data", DataDir, "--urls", Url, .. DatabaseArgs]);
         psi.Environment["TAKEDOWN_Orders__SweepIntervalSeconds"] = "1";
+        foreach (var (k, v) in Environment) psi.Environment[k] = v;
         _process = Process.Start(psi)!;
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();

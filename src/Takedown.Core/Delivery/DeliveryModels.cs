@@ -1,0 +1,90 @@
+using System.Text.Json;
+
+namespace Takedown.Core.Delivery;
+
+/// <summary>The event types an organisation can receive, exactly as webhooks and the pull feed name them.</summary>
+public static class EventTypes
+{
+    public const string OrderCreated = "order.created";
+    public const string OrderItemActioned = "order.item_actioned";
+    public const string OrderOverdue = "order.overdue";
+    public const string OrderClarified = "order.clarified";
+    public const string OrderWithdrawn = "order.withdrawn";
+    public const string DeconflictionRequested = "deconfliction.requested";
+    public const string WebhookFailing = "webhook.failing";
+    public const string WebhookRecovered = "webhook.recovered";
+
+    public static readonly string[] All =
+        [OrderCreated, OrderItemActioned, OrderOverdue, OrderClarified, OrderWithdrawn, DeconflictionRequested, WebhookFailing, WebhookRecovered];
+}
+
+public static class EndpointStatuses
+{
+    public const string Active = "active";
+
+    /// <summary>Too many consecutive failures: the owner was told; deliveries still retry, no longer in strict order.</summary>
+    public const string Failing = "failing";
+}
+
+public static class DeliveryStatuses
+{
+    public const string Pending = "pending";
+    public const string Delivered = "delivered";
+
+    /// <summary>Still failing after the retry window: kept, visible and redeliverable, never dropped silently.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>The endpoint was deleted before delivery.</summary>
+    public const string Cancelled = "cancelled";
+}
+
+/// <summary>Delivery settings (section Webhooks). Defaults are safe: https only, public addresses only.</summary>
+public sealed class WebhooksOptions
+{
+    /// <summary>Hosts (names or IP literals) exempt from the public-address rule, which may also use plain http. Empty by default.</summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>Seconds a receiver has to answer one delivery (default 10).</summary>
+    public int TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>At most this many bytes of a receiver's answer are read (default 64 KiB); the rest is discarded.</summary>
+    public int MaxResponseBytes { get; set; } = 64 * 1024;
+
+    /// <summary>First retry after about this many seconds, doubling each time up to an hour (default 10).</summary>
+    public int RetryBaseSeconds { get; set; } = 10;
+
+    /// <summary>How long a delivery keeps being retried before it is marked failed (default 24 h).</summary>
+    public int RetryForHours { get; set; } = 24;
+
+    /// <summary>Consecutive failed attempts after which an endpoint is marked failing and its owner told (default 5).</summary>
+    public int FailingAfter { get; set; } = 5;
+
+    /// <summary>Seconds between the sender's safety polls; it is also woken at once by every commit that enqueues (default 5).</summary>
+    public int PollSeconds { get; set; } = 5;
+
+    /// <summary>File holding the key that seals endpoint secrets at rest (default: webhook-secrets.key in the data directory).</summary>
+    public string? SecretKeyFile { get; set; }
+
+    public bool IsAllowedHost(string host) =>
+        AllowedHosts.Any(h => string.Equals(h.Trim().Trim('[', ']'), host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>What is delivered, by webhook and by the pull feed: the same envelope.</summary>
+public sealed record EventEnvelope(Guid Id, string Type, DateTimeOffset CreatedAt, JsonElement Data);
+
+public sealed record EventPage(IReadOnlyList<EventEnvelope> Data, string NextCursor);
+
+public sealed record WebhookRequest(string? Url, List<string>? Events);
+
+public sealed record WebhookView(Guid Id, string Url, IReadOnlyList<string> Events, string Status, int ConsecutiveFailures,
+    DateTimeOffset? FailingSince, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>The answer to creating an endpoint or rotating its secret: the only time the secret is shown.</summary>
+public sealed record WebhookWithSecret(Guid Id, string Url, IReadOnlyList<string> Events, string Status, DateTimeOffset CreatedAt, string Secret);
+
+public sealed record AttemptView(int Number, DateTimeOffset At, int? StatusCode, double LatencyMs, string? Error);
+
+public sealed record DeliveryView(Guid Id, Guid EventId, string EventType, string Status, int Attempts, DateTimeOffset? NextAttemptAt,
+    DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt, IReadOnlyList<AttemptView> AttemptLog);
+
+public sealed record DeliveryPage(IReadOnlyList<DeliveryView> Data, string? NextCursor);

@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Takedown.Core.Common;
+using Takedown.Core.Delivery;
+
+namespace Takedown.Web.Delivery;
+
+/// <summary>
+/// Delivers the outbox. It wakes at once when a commit enqueues something (the <see cref="OutboxSignal"/>),
+/// when the next retry falls due on the injected clock, and every PollSeconds regardless, so after a crash
+/// or restart everything still pending goes out. Each endpoint is drained by one worker at a time, in
+/// event order; endpoints proceed independently of each other.
+/// </summary>
+internal sealed class WebhookSender(DeliveryStore store, WebhookHttp http, SecretBox secrets, OutboxSignal signal, TimeProvider clock,
+    WebhooksOptions options, ILogger<WebhookSender> log) : BackgroundService
+{
+    private const int BatchSize = 64;
+
+    private readonly ConcurrentDictionary<string, Task> _busy = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var poll = TimeSpan.FromSeconds(Math.Max(1, options.PollSeconds));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wake = signal.NextWorkAsync();
+            var wait = poll;
+            try
+            {
+                foreach (var endpoint in await store.EndpointsWithDueWorkAsync(500, stoppingToken))
+                {
+                    // Claimed before the worker starts, so the worker's release can never precede the claim.
+                    var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    if (!_busy.TryAdd(endpoint, done.Task)) continue;
+                    _ = Task.Run(async () =>
+                    {
+                        try { await DrainAsync(endpoint, stoppingToken); }
+                        finally { done.TrySetResult(); }
+                    }, CancellationToken.None);
+                }
+                if (await store.NextDueAtAsync(stoppingToken) is { } next)
+                {
+                    var until = next - clock.GetUtcNow();
+                    if (until < wait) wait = until < TimeSpan.Zero ? TimeSpan.Zero : until;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                DeliveryLog.SenderFailed(log, ex);
+            }
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            // Due now yet not started means its endpoint's worker has it; that worker pokes us when it is done.
+            await Task.WhenAny(wake, Task.Delay(wait > TimeSpan.Zero ? wait : poll, clock, stop.Token));
+            stop.Cancel();
+        }
+        await Task.WhenAll(_busy.Values).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private async Task DrainAsync(string endpointId, CancellationToken ct)
+    {
+        try
+        {
+            IReadOnlyList<DueDelivery> batch;
+            while (!ct.IsCancellationRequested && (batch = await store.NextForEndpointAsync(endpointId, BatchSize, ct)).Count > 0)
+            {
+                // Posts go one after another, in order; their records commit together (group commit) once the batch is sent.
+                // A crash before that commit means those events are sent again: at-least-once, de-duplicated by event id.
+                var records = new List<Task>(batch.Count);
+                foreach (var d in batch)
+                {
+                    var outcome = await http.PostAsync(d.url, d.event_id, secrets.Open(d.secret_sealed), Body(d), clock.GetUtcNow().ToUnixTimeSeconds(), ct);
+                    records.Add(store.RecordAttemptAsync(d, outcome, ct));
+                    if (outcome.Succeeded) DeliveryLog.Delivered(log, d.event_id, d.endpoint_id, outcome.StatusCode, outcome.LatencyMs);
+                    else
+                    {
+                        DeliveryLog.AttemptFailed(log, d.event_id, d.endpoint_id, outcome.StatusCode, outcome.Error);
+                        break;
+                    }
+                }
+                await Task.WhenAll(records);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            DeliveryLog.SenderFailed(log, ex);
+            _busy.TryRemove(endpointId, out _);
+            return;
+        }
+        _busy.TryRemove(endpointId, out _);
+        // Work may have arrived for this endpoint while it was busy: look again.
+        signal.PokeWork();
+    }
+
+    /// <summary>The envelope exactly as the pull feed shows it: {"id", "type", "created_at", "data"}.</summary>
+    private static byte[] Body(DueDelivery d)
+    {
+        using var data = JsonDocument.Parse(d.data_json);
+        return JsonSerializer.SerializeToUtf8Bytes(
+            new EventEnvelope(Guid.Parse(d.event_id), d.type, Time.Load(d.event_created_at), data.RootElement), TakedownJson.Options);
+    }
+}
