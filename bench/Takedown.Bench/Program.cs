@@ -1,16 +1,38 @@
+using BenchmarkDotNet.Running;
 using Takedown.Bench;
 
-// Load drivers and benchmarks. `orders` drives a real service; see docs/performance.md for each command.
-return args.FirstOrDefault() switch
+// Load drivers and benchmarks; see docs/performance.md for each command.
+// `orders` and `webhooks` drive a real service, `match` times the PDQ index, `quick` breaks down one PDQ hash,
+// `bdn ...` (or any BenchmarkDotNet arguments such as --filter) runs the BenchmarkDotNet suites.
+switch (args.FirstOrDefault())
 {
-    "orders" => await OrdersLoadDriver.RunAsync(args[1..]),
-    "webhooks" => await WebhooksLoadDriver.RunAsync(args[1..]),
-    _ => Usage(),
-};
+    case "orders":
+        return await OrdersLoadDriver.RunAsync(args[1..]);
+    case "webhooks":
+        return await WebhooksLoadDriver.RunAsync(args[1..]);
+    case "match":
+        return MatchLoadDriver.Run(args[1..]);
+    case "quick":
+        QuickTimer.Run();
+        return 0;
+    case "bdn":
+        BenchmarkSwitcher.FromAssembly(typeof(PdqBenchmarks).Assembly).Run(args[1..]);
+        return 0;
+    case null or "-h" or "--help":
+        return Usage();
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(PdqBenchmarks).Assembly).Run(args);
+        return 0;
+}
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Takedown.Bench orders [--rate N] [--seconds S] [--takedown path/to/takedown.dll]");
-    Console.Error.WriteLine("       Takedown.Bench webhooks [--rate N] [--orders N] [--takedown path/to/takedown.dll]");
+    Console.Error.WriteLine("""
+        usage: Takedown.Bench orders [--rate N] [--seconds S] [--takedown path/to/takedown.dll]
+               Takedown.Bench webhooks [--rate N] [--orders N] [--takedown path/to/takedown.dll]
+               Takedown.Bench match [--entries N] [--queries Q] [--radius R] [--seed S] [--plain-mih]
+               Takedown.Bench quick
+               Takedown.Bench bdn [--filter '*Pdq*'] [--job short]     (BenchmarkDotNet)
+        """);
     return 2;
 }

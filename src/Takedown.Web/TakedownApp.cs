@@ -2,20 +2,25 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using Takedown.Core.Blocklist;
+using Takedown.Core.Banks;
 using Takedown.Core.Common;
 using Takedown.Core.DataRequests;
 using Takedown.Core.Deconfliction;
 using Takedown.Core.Delivery;
+using Takedown.Core.Hashing;
+using Takedown.Core.Matching;
 using Takedown.Core.Orders;
 using Takedown.Core.Organizations;
 using Takedown.Core.Platforms;
 using Takedown.Core.Storage;
 using Takedown.Web.Audit;
 using Takedown.Web.Blocklist;
+using Takedown.Web.Banks;
 using Takedown.Web.Common;
 using Takedown.Web.DataRequests;
 using Takedown.Web.Deconfliction;
 using Takedown.Web.Delivery;
+using Takedown.Web.Matching;
 using Takedown.Web.Orders;
 using Takedown.Web.Organizations;
 using Takedown.Web.Platforms;
@@ -47,6 +52,12 @@ public static class TakedownApp
         if (builder.Configuration["database"] is { Length: > 0 } raw && !raw.Contains('='))
             throw new ArgumentException("--database must be a PostgreSQL connection string such as \"Host=127.0.0.1;Database=takedown;Username=takedown\"");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024 * 1024);
+        var hashing = new HashingOptions();
+        builder.Configuration.GetSection("Hashing").Bind(hashing);
+        if (hashing.MaxUploadBytes is < 1 or > 1L << 31) throw new InvalidOperationException("Hashing:MaxUploadBytes must be between 1 and 2 GiB");
+        if (hashing.MaxImagePixels is < 1 or > 1_000_000_000) throw new InvalidOperationException("Hashing:MaxImagePixels must be between 1 and 1,000,000,000");
+        // Room for the largest upload plus its multipart framing; the upload reader applies the exact limit.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = Math.Max(64L * 1024 * 1024, hashing.MaxUploadBytes + 1024 * 1024));
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; });
 
         var services = builder.Services;
@@ -71,6 +82,10 @@ public static class TakedownApp
         services.AddSingleton<DeconflictionService>();
         services.AddSingleton<BlocklistService>();
         services.AddSingleton<BlocklistExports>();
+        services.AddSingleton(hashing);
+        services.AddSingleton<MatchIndex>();
+        services.AddSingleton<BanksService>();
+        services.AddSingleton<MatchService>();
         services.AddHostedService<OverdueSweeper>();
         services.AddOptions<DataRequestOptions>().Bind(builder.Configuration.GetSection("DataRequests"));
         services.AddSingleton(new BlobStore(Path.Combine(storage.Data, "blobs")));
@@ -126,6 +141,7 @@ public static class TakedownApp
     {
         var app = builder.Build();
         app.Services.GetRequiredService<IDatabase>().MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
+        app.Services.GetRequiredService<MatchIndex>().LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
 
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -156,6 +172,8 @@ public static class TakedownApp
         app.MapOrders();
         app.MapDeconfliction();
         app.MapDelivery();
+        app.MapBanks();
+        app.MapMatching();
         app.MapAudit();
         app.MapDataRequests();
         app.MapBlocklist();

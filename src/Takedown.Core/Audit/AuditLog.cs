@@ -33,11 +33,8 @@ public static class AuditLog
     public static async Task AppendAsync(DbConnection c, DbTransaction tx, DateTimeOffset at, Caller actor, string type,
         Guid? orderId = null, Guid? itemId = null, Guid? subjectId = null, object? data = null, bool platformVisible = true)
     {
-        if (c is Npgsql.NpgsqlConnection)
-        {
-            // Several nodes append to one chain: take the chain's lock until this transaction ends.
-            await c.ExecuteAsync("SELECT pg_advisory_xact_lock(@k)", new { k = PostgresDatabase.Locks.AuditChain }, tx);
-        }
+        // Several nodes append to one chain: hold the chain until this transaction ends.
+        await Sql.LockSequencedWritesAsync(c, tx);
         var last = await c.QuerySingleOrDefaultAsync<(long seq, string hash)?>(
             "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", transaction: tx);
         var seq = (last?.seq ?? 0) + 1;

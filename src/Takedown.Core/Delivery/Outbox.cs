@@ -27,11 +27,8 @@ public static class Outbox
     {
         var id = Guid.CreateVersion7();
         var at = Time.Store(now);
-        if (c is Npgsql.NpgsqlConnection)
-        {
-            // Readers page by seq: seq must follow commit order, so take the write lock (held to commit) before drawing it.
-            await c.ExecuteAsync("SELECT pg_advisory_xact_lock(@k)", new { k = PostgresDatabase.Locks.AuditChain }, tx);
-        }
+        // Readers page by seq: seq must follow commit order.
+        await Sql.LockSequencedWritesAsync(c, tx);
         var seq = await c.ExecuteScalarAsync<long>(
             """
             INSERT INTO outbox_events (id, org_id, type, order_id, data_json, created_at)

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Text.Json;
+using Takedown.Cli.Common;
+using Takedown.Core.Hashing;
+
+namespace Takedown.Cli.Hashing;
+
+/// <summary>`takedown hash PATH...`: PDQ (and MD5/SHA-256) of files and folders, recursively, on this machine.</summary>
+internal static class HashCommand
+{
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("path") { Description = "Files or folders (folders are walked recursively)", Arity = ArgumentArity.OneOrMore };
+        var format = new Option<string>("--format")
+        {
+            Description = "text ('<pdq hex> <quality> <path>'), json (one object per line, with md5 and sha256) or csv",
+            DefaultValueFactory = _ => "text",
+        };
+        format.AcceptOnlyFromAmong("text", "json", "csv");
+        var command = new Command("hash", "Hash image files: PDQ with its quality, and MD5/SHA-256 in json and csv.") { paths, format };
+        command.SetAction(parse => Run(parse.GetValue(paths)!, parse.GetValue(format)!));
+        return command;
+    }
+
+    internal static IEnumerable<string> Walk(IEnumerable<string> paths, List<(string Path, string Reason)> failures)
+    {
+        foreach (var path in paths)
+        {
+            if (File.Exists(path)) yield return path;
+            else if (Directory.Exists(path))
+            {
+                foreach (var f in Directory.EnumerateFiles(path, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.None })
+                             .Order(StringComparer.Ordinal))
+                    yield return f;
+            }
+            else failures.Add((path, "no such file or folder"));
+        }
+    }
+
+    private static int Run(string[] paths, string format)
+    {
+        var failures = new List<(string Path, string Reason)>();
+        var files = Walk(paths, failures).ToList();
+        var progress = new Progress(files.Count);
+        if (format == "csv") Console.Out.WriteLine("path,pdq,quality,md5,sha256,error");
+        var hashed = 0;
+        foreach (var file in files)
+        {
+            progress.Step(hashed + failures.Count);
+            byte[] bytes;
+            try
+            {
+                var length = new FileInfo(file).Length;
+                if (length > ImageLimits.Default.MaxBytes)
+                {
+                    failures.Add((file, $"file too large: {length} bytes exceeds the {ImageLimits.Default.MaxBytes}-byte limit"));
+                    continue;
+                }
+                bytes = File.ReadAllBytes(file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                failures.Add((file, ex.Message));
+                continue;
+            }
+            var pdq = PdqHasher.HashImage(bytes);
+            if (pdq.IsSuccess) hashed++;
+            else failures.Add((file, pdq.Error!.Reason));
+            switch (format)
+            {
+                case "json":
+                    Console.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+                    {
+                        ["path"] = file, ["pdq"] = pdq.IsSuccess ? pdq.Hash.ToString() : null, ["quality"] = pdq.IsSuccess ? pdq.Quality : null,
+                        ["md5"] = ExactHashes.Md5Hex(bytes), ["sha256"] = ExactHashes.Sha256Hex(bytes), ["error"] = pdq.Error?.Reason,
+                    }));
+                    break;
+                case "csv":
+                    Console.Out.WriteLine(string.Join(',', Csv.Escape(file), pdq.IsSuccess ? pdq.Hash.ToString() : "", pdq.IsSuccess ? pdq.Quality.ToString(System.Globalization.CultureInfo.InvariantCulture) : "",
+                        ExactHashes.Md5Hex(bytes), ExactHashes.Sha256Hex(bytes), Csv.Escape(pdq.Error?.Reason ?? "")));
+                    break;
+                default:
+                    if (pdq.IsSuccess) Console.Out.WriteLine($"{pdq.Hash} {pdq.Quality} {file}");
+                    break;
+            }
+        }
+        progress.Done();
+        Console.Error.WriteLine($"{hashed} hashed, {failures.Count} failed");
+        foreach (var (path, reason) in failures) Console.Error.WriteLine($"  {path}: {reason}");
+        return failures.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+}
+
+/// <summary>A one-line progress bar on standard error, drawn only when it is a terminal.</summary>
+internal sealed class Progress(int total)
+{
+    private readonly bool _draw = !Console.IsErrorRedirected && total > 1;
+    private long _lastDraw;
+
+    public void Step(int done)
+    {
+        if (!_draw || Environment.TickCount64 - _lastDraw < 100) return;
+        _lastDraw = Environment.TickCount64;
+        var width = 30;
+        var filled = total == 0 ? width : done * width / total;
+        Console.Error.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {done}/{total}");
+    }
+
+    public void Done()
+    {
+        if (_draw) Console.Error.Write("\r" + new string(' ', 50) + "\r");
+    }
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Takedown.Core.Hashing;
+using Takedown.Core.Storage;
+
+namespace Takedown.Core.Matching;
+
+/// <summary>
+/// The service's one in-memory PDQ index over every bank's PDQ entries, keyed by the entry's seq.
+/// Loaded at start-up; after each committed change the entry's stored state is copied into it, so
+/// an entry is matchable (or not) as soon as the request that changed it has answered.
+/// Tenancy is not the index's job: the match use case filters its hits in SQL.
+/// </summary>
+public sealed class MatchIndex(IDatabase db, ILogger<MatchIndex> log)
+{
+    private volatile PdqIndex _index = new();
+    private readonly SemaphoreSlim _sync = new(1, 1);
+
+    /// <summary>Entries held, enabled or not.</summary>
+    public int Count => _index.Count;
+
+    public async Task LoadAsync(CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        await using var c = await db.OpenAsync(ct);
+        var rows = (await c.QueryAsync<(long seq, string signal, long enabled, long owner_false_positive)>(
+            "SELECT seq, signal, enabled, owner_false_positive FROM bank_entries WHERE signal_type = 'pdq'"))
+            .Select(r => (r.seq, r.signal, matchable: r.enabled == 1 && r.owner_false_positive == 0 ? 1 : 0));
+        var ids = new List<long>();
+        var hashes = new List<PdqHash>();
+        var disabled = new List<long>();
+        foreach (var (seq, signal, matchable) in rows)
+        {
+            ids.Add(seq);
+            hashes.Add(PdqHash.Parse(signal));
+            if (matchable == 0) disabled.Add(seq);
+        }
+        var index = PdqIndex.Build(ids.ToArray(), hashes.ToArray());
+        foreach (var seq in disabled) index.SetEnabled(seq, false);
+        _index = index;
+        MatchingLog.IndexLoaded(log, ids.Count, watch.ElapsedMilliseconds);
+    }
+
+    /// <summary>
+    /// Copies one entry's committed state into the index. Reading and applying under one lock
+    /// means the last refresh always applies the latest commit, whatever order requests finish in.
+    /// </summary>
+    public async Task RefreshAsync(long seq, CancellationToken ct)
+    {
+        await _sync.WaitAsync(CancellationToken.None);
+        try
+        {
+            await using var c = await db.OpenAsync(CancellationToken.None);
+            var row = await c.QuerySingleOrDefaultAsync<(string signal_type, string signal, long enabled, long owner_false_positive)?>(
+                "SELECT signal_type, signal, enabled, owner_false_positive FROM bank_entries WHERE seq = @seq", new { seq });
+            if (row is not { signal_type: "pdq" } r) return;
+            var matchable = r.enabled == 1 && r.owner_false_positive == 0;
+            if (!_index.SetEnabled(seq, matchable)) _index.Add(seq, PdqHash.Parse(r.signal), matchable);
+        }
+        finally
+        {
+            _sync.Release();
+        }
+    }
+
+    /// <summary>The seq and distance of every matchable PDQ entry within the radius, of any bank.</summary>
+    public IReadOnlyList<PdqMatch> Match(PdqHash query, int radius) => _index.Match(query, radius);
+}
+
+internal static partial class MatchingLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "PDQ index loaded: {Entries} entries in {Milliseconds} ms")]
+    public static partial void IndexLoaded(ILogger logger, int entries, long milliseconds);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Match request: {Queries} signal(s), {Matches} match(es)")]
+    public static partial void Matched(ILogger logger, int queries, int matches);
+}

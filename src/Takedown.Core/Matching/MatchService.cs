@@ -1,0 +1,163 @@
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Takedown.Core.Banks;
+using Takedown.Core.Common;
+using Takedown.Core.Hashing;
+using Takedown.Core.Organizations;
+using Takedown.Core.Storage;
+
+namespace Takedown.Core.Matching;
+
+public sealed record SignalQuery(string? SignalType, string? Signal);
+
+public sealed record MatchRequest(string? SignalType, string? Signal, int? Radius);
+
+public sealed record BatchMatchRequest(IReadOnlyList<SignalQuery>? Signals, int? Radius);
+
+/// <summary>One matching entry; <see cref="Distance"/> is the Hamming distance for pdq and 0 for exact signals.</summary>
+public sealed record MatchView(string Bank, Guid EntryId, string SignalType, string Signal, int Distance, EntryLabels Labels);
+
+public sealed record MatchResponse(IReadOnlyList<MatchView> Matches);
+
+/// <summary>The signals computed from an uploaded file (pdq is null when the file is not an image).</summary>
+public sealed record FileHashes(string? Pdq, int? Quality, string Md5, string Sha256, string? PdqError);
+
+public sealed record FileMatchResponse(IReadOnlyList<MatchView> Matches, FileHashes Hashes);
+
+public sealed record BatchMatchResponse(IReadOnlyList<MatchResponse> Results);
+
+/// <summary>
+/// Looks signals up in every bank the caller may use: PDQ through the in-memory index (all hits
+/// within the radius), MD5 and SHA-256 through the SQL index on (signal_type, signal). Only
+/// matchable entries (enabled, and not called a false positive by their owner) ever match.
+/// </summary>
+public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions hashing, ILogger<MatchService> log)
+{
+    public const int MaxBatch = 1000;
+
+    public async Task<Result<MatchResponse>> MatchAsync(Caller caller, MatchRequest request, CancellationToken ct)
+    {
+        var v = new Validator();
+        var radius = ValidateRadius(v, request.Radius);
+        var query = ValidateSignal(v, "", request.SignalType, request.Signal);
+        if (!v.IsValid) return v.ToError();
+        var results = await LookUpAsync(caller, [[query!.Value]], radius, ct);
+        return results[0];
+    }
+
+    public async Task<Result<BatchMatchResponse>> MatchBatchAsync(Caller caller, BatchMatchRequest request, CancellationToken ct)
+    {
+        var v = new Validator();
+        var radius = ValidateRadius(v, request.Radius);
+        if (request.Signals is null || request.Signals.Count == 0) v.Add("signals", "is required (1 to 1000 signals)");
+        else if (request.Signals.Count > MaxBatch) v.Add("signals", $"must hold at most {MaxBatch} signals");
+        if (!v.IsValid) return v.ToError();
+        var queries = request.Signals!.Select((s, i) => ValidateSignal(v, $"signals[{i}].", s?.SignalType, s?.Signal)).ToList();
+        if (!v.IsValid) return v.ToError();
+        var results = await LookUpAsync(caller, queries.Select(q => new[] { q!.Value }).ToList(), radius, ct);
+        return new BatchMatchResponse(results);
+    }
+
+    /// <summary>
+    /// Hashes an uploaded file and looks up its MD5, SHA-256 and all eight dihedral PDQ hashes, so
+    /// rotated and mirrored copies are caught. A file that is not an image still matches exactly.
+    /// </summary>
+    public async Task<Result<FileMatchResponse>> MatchFileAsync(Caller caller, ReadOnlyMemory<byte> file, int? radiusValue, CancellationToken ct)
+    {
+        var v = new Validator();
+        var radius = ValidateRadius(v, radiusValue);
+        if (!v.IsValid) return v.ToError();
+        if (file.Length > hashing.MaxUploadBytes) return BanksService.FileError(new DecodeError(DecodeErrorKind.FileTooLarge, $"file too large: {file.Length} bytes exceeds the {hashing.MaxUploadBytes}-byte limit"));
+        if (file.IsEmpty) return Error.Invalid("file", "empty file");
+        var md5 = ExactHashes.Md5Hex(file.Span);
+        var sha256 = ExactHashes.Sha256Hex(file.Span);
+        var queries = new List<(string Type, string Signal)> { (SignalTypes.Md5, md5), (SignalTypes.Sha256, sha256) };
+        var pdq = PdqHasher.HashImage(file.Span, hashing.Limits, includeDihedral: true);
+        if (pdq.IsSuccess && pdq.Quality >= SignalTypes.MinPdqQuality)
+            queries.AddRange(pdq.Dihedral!.All.Distinct().Select(h => (SignalTypes.Pdq, h.ToString())));
+        var results = await LookUpAsync(caller, [queries.ToArray()], radius, ct);
+        return new FileMatchResponse(results[0].Matches,
+            new FileHashes(pdq.IsSuccess ? pdq.Hash.ToString() : null, pdq.IsSuccess ? pdq.Quality : null, md5, sha256, pdq.Error?.Reason));
+    }
+
+    /// <summary>One answer per group of signals (a group is one query: a signal, or a file's several hashes), best match per entry.</summary>
+    private async Task<List<MatchResponse>> LookUpAsync(Caller caller, IReadOnlyList<(string Type, string Signal)[]> groups, int radius, CancellationToken ct)
+    {
+        var hits = new List<Dictionary<long, int>>(groups.Count);
+        await using var c = await db.OpenAsync(ct);
+        // Exact signals go through the (signal_type, signal) index, a few hundred at a time.
+        var exactSeqs = new Dictionary<(string, string), List<long>>();
+        foreach (var byType in groups.SelectMany(g => g).Where(q => q.Type != SignalTypes.Pdq).Distinct().GroupBy(q => q.Type))
+        {
+            foreach (var chunk in byType.Select(q => q.Signal).Chunk(400))
+            {
+                var rows = await c.QueryAsync<(long seq, string signal)>(
+                    $"SELECT seq, signal FROM bank_entries WHERE signal_type = @type AND {Sql.In(c, "signal", "@signals")} AND enabled = 1 AND owner_false_positive = 0",
+                    new { type = byType.Key, signals = chunk });
+                foreach (var (seq, signal) in rows)
+                {
+                    if (!exactSeqs.TryGetValue((byType.Key, signal), out var list)) exactSeqs[(byType.Key, signal)] = list = [];
+                    list.Add(seq);
+                }
+            }
+        }
+        foreach (var group in groups)
+        {
+            var best = new Dictionary<long, int>();
+            foreach (var (type, signal) in group)
+            {
+                if (type == SignalTypes.Pdq)
+                {
+                    foreach (var m in index.Match(PdqHash.Parse(signal), radius))
+                        best[m.Id] = best.TryGetValue(m.Id, out var d) ? Math.Min(d, m.Distance) : m.Distance;
+                }
+                else if (exactSeqs.TryGetValue((type, signal), out var seqs))
+                {
+                    foreach (var seq in seqs) best[seq] = 0;
+                }
+            }
+            hits.Add(best);
+        }
+
+        // Tenancy: the index knows every bank; only the caller's usable banks come back from SQL.
+        var allSeqs = hits.SelectMany(h => h.Keys).Distinct().ToList();
+        var usable = new Dictionary<long, BankStore.EntryRow>();
+        foreach (var chunk in allSeqs.Chunk(400))
+        {
+            var rows = await c.QueryAsync<BankStore.EntryRow>(
+                $"""
+                SELECT {BankStore.EntryColumns} FROM bank_entries e JOIN banks b ON b.id = e.bank_id
+                WHERE {Sql.In(c, "e.seq", "@seqs")} AND e.enabled = 1 AND e.owner_false_positive = 0 AND {BankStore.UsableBy}
+                """, new { seqs = chunk, org = caller.OrganizationId.ToString() });
+            foreach (var r in rows) usable[r.seq] = r;
+        }
+        var responses = hits.Select(h => new MatchResponse(h
+            .Where(kv => usable.ContainsKey(kv.Key))
+            .Select(kv => (Row: usable[kv.Key], Distance: kv.Value))
+            .OrderBy(x => x.Distance).ThenBy(x => x.Row.bank, StringComparer.Ordinal).ThenBy(x => x.Row.seq)
+            .Select(x => new MatchView(x.Row.bank, Guid.Parse(x.Row.id), x.Row.signal_type, x.Row.signal, x.Distance,
+                new EntryLabels(x.Row.entity, x.Row.behaviour)))
+            .ToList())).ToList();
+        MatchingLog.Matched(log, groups.Count, responses.Sum(r => r.Matches.Count));
+        return responses;
+    }
+
+    private static int ValidateRadius(Validator v, int? radius)
+    {
+        if (radius is { } r && (r < 0 || r > PdqIndex.MaxRadius)) v.Add("radius", $"must be between 0 and {PdqIndex.MaxRadius}");
+        return radius ?? PdqIndex.DefaultRadius;
+    }
+
+    private static (string Type, string Signal)? ValidateSignal(Validator v, string prefix, string? type, string? signal)
+    {
+        if (!v.OneOf(prefix + "signal_type", type, SignalTypes.All)) return null;
+        if (!v.Require(prefix + "signal", signal)) return null;
+        var normalized = SignalTypes.Normalize(type!, signal);
+        if (normalized is null)
+        {
+            v.Add(prefix + "signal", SignalTypes.FormatOf(type!));
+            return null;
+        }
+        return (type!, normalized);
+    }
+}

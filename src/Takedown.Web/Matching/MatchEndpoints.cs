@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Takedown.Core.Common;
+using Takedown.Core.Hashing;
+using Takedown.Core.Matching;
+using Takedown.Web.Common;
+
+namespace Takedown.Web.Matching;
+
+internal static class MatchEndpoints
+{
+    private static readonly string[] FileFields = ["radius"];
+
+    public static void MapMatching(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/match").WithTags("Matching").RequireAuthorization();
+
+        group.MapPost("/", MatchAsync)
+            .Accepts<MatchRequest>("application/json", "multipart/form-data")
+            .DisableAntiforgery()
+            .WithSummary("Match one signal (JSON) or a file (multipart field 'file': MD5, SHA-256 and all eight dihedral PDQ hashes) over every bank you may use; PDQ radius default 31, at most 63.");
+
+        group.MapPost("/batch", (HttpRequest req, ClaimsPrincipal user, MatchService match, CancellationToken ct) =>
+                Api.OkAsync<BatchMatchRequest, BatchMatchResponse>(req, body => match.MatchBatchAsync(user.ToCaller(), body, ct)))
+            .Accepts<BatchMatchRequest>("application/json")
+            .WithSummary("Match up to 1,000 signals; one result per signal, in order.");
+    }
+
+    private static async Task<Results<Ok<MatchResponse>, Ok<FileMatchResponse>, ProblemHttpResult>> MatchAsync(
+        HttpRequest req, ClaimsPrincipal user, MatchService match, HashingOptions hashing, CancellationToken ct)
+    {
+        if (!MultipartBody.IsMultipart(req))
+        {
+            var body = await JsonBody.ReadAsync<MatchRequest>(req);
+            if (!body.IsSuccess) return Problems.From(body.Error!);
+            var result = await match.MatchAsync(user.ToCaller(), body.Value, ct);
+            return result.IsSuccess ? TypedResults.Ok(result.Value) : Problems.From(result.Error!);
+        }
+        var form = await MultipartBody.ReadAsync(req, hashing.MaxUploadBytes, FileFields);
+        if (!form.IsSuccess) return Problems.From(form.Error!);
+        int? radius = null;
+        if (form.Value.Field("radius") is { } text)
+        {
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var r))
+                return Problems.From(Error.Invalid("radius", $"must be a whole number between 0 and {PdqIndex.MaxRadius}"));
+            radius = r;
+        }
+        var file = await match.MatchFileAsync(user.ToCaller(), form.Value.File, radius, ct);
+        return file.IsSuccess ? TypedResults.Ok(file.Value) : Problems.From(file.Error!);
+    }
+}
