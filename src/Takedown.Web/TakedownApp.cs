@@ -1,14 +1,22 @@
-using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
+using Microsoft.AspNetCore.Http.Features;
 using Takedown.Core.Common;
 using Takedown.Core.Deconfliction;
+using Takedown.Core.Evidence;
 using Takedown.Core.Orders;
 using Takedown.Core.Organizations;
 using Takedown.Core.Platforms;
 using Takedown.Core.Storage;
+using Takedown.Core.Transparency;
+using Takedown.Core.Users;
 using Takedown.Web.Audit;
 using Takedown.Web.Common;
 using Takedown.Web.Deconfliction;
+using Takedown.Web.Evidence;
+using Takedown.Web.People;
 using Takedown.Web.Orders;
 using Takedown.Web.Organizations;
 using Takedown.Web.Platforms;
@@ -32,7 +40,12 @@ public static class TakedownApp
     /// <summary>Configuration comes from appsettings, TAKEDOWN_* environment variables, then the command line (--urls, --data).</summary>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // The pages, resources and wwwroot live in this assembly and next to it, whichever program hosts it.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args, ContentRootPath = AppContext.BaseDirectory, ApplicationName = typeof(TakedownApp).Assembly.GetName().Name,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
         builder.Configuration.AddEnvironmentVariables("TAKEDOWN_");
         builder.Configuration.AddCommandLine(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrls);
@@ -54,11 +67,17 @@ public static class TakedownApp
         services.AddSingleton<OrdersService>();
         services.AddSingleton<ItemActionsService>();
         services.AddSingleton<DeconflictionService>();
+        services.AddSingleton<UsersService>();
+        services.AddSingleton<OrderStatisticsService>();
+        var evidence = new EvidenceOptions { Directory = Path.Combine(storage.Data, "evidence") };
+        builder.Configuration.GetSection("Evidence").Bind(evidence);
+        services.AddSingleton(evidence);
+        services.AddSingleton<EvidenceService>();
+        services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = evidence.MaxBytes + 64 * 1024);
         services.AddHostedService<OverdueSweeper>();
 
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization();
+        services.AddTakedownAuthentication();
+        AddPages(services, storage);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
             ctx.ProblemDetails.Extensions["trace_id"] = ctx.HttpContext.TraceIdentifier);
         services.ConfigureHttpJsonOptions(o =>
@@ -77,6 +96,40 @@ public static class TakedownApp
         return builder;
     }
 
+    /// <summary>The web interface: Razor Pages behind the session cookie, in English and French.</summary>
+    private static void AddPages(IServiceCollection services, StorageOptions storage)
+    {
+        // Session cookies and antiforgery tokens stay valid across restarts.
+        services.AddDataProtection().SetApplicationName("takedown")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(storage.Data), "keys")));
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            string[] cultures = ["en", "fr"];
+            o.SetDefaultCulture("en").AddSupportedCultures(cultures).AddSupportedUICultures(cultures);
+            o.FallBackToParentCultures = true;
+            o.FallBackToParentUICultures = true;
+            o.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+        });
+        services.AddRouting(o => o.LowercaseUrls = true);
+        services.AddRazorPages(o =>
+            {
+                o.Conventions.AuthorizeFolder("/", PersonAuthentication.PeoplePolicy);
+                o.Conventions.AllowAnonymousToPage("/Account/SignIn");
+                o.Conventions.AllowAnonymousToPage("/Account/Language");
+                o.Conventions.AllowAnonymousToPage("/Status");
+                o.Conventions.ConfigureFilter(new PageAccessFilter());
+            })
+            .ConfigureApplicationPartManager(m =>
+            {
+                // Hosted by another program (the CLI, a test), this assembly may not be found on its own.
+                var asm = typeof(TakedownApp).Assembly;
+                if (!m.ApplicationParts.OfType<AssemblyPart>().Any(p => p.Assembly == asm))
+                    foreach (var part in ApplicationPartFactory.GetApplicationPartFactory(asm).GetApplicationParts(asm))
+                        m.ApplicationParts.Add(part);
+            });
+    }
+
     /// <summary>Builds the app, applies migrations, and maps every feature.</summary>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
@@ -88,6 +141,10 @@ public static class TakedownApp
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        // Pages get a page for 404 and friends; the API keeps problem details.
+        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), b => b.UseStatusCodePagesWithReExecute("/status/{0}"));
+        app.UseStaticFiles();
+        app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -112,6 +169,8 @@ public static class TakedownApp
         app.MapOrders();
         app.MapDeconfliction();
         app.MapAudit();
+        app.MapEvidence();
+        app.MapRazorPages();
         return app;
     }
 }
