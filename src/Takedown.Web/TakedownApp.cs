@@ -144,6 +144,8 @@ public static class TakedownApp
         // Pages get a page for 404 and friends; the API keeps problem details.
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), b => b.UseStatusCodePagesWithReExecute("/status/{0}"));
         app.UseStaticFiles();
+        // Explicit, so that a re-executed status page is routed again.
+        app.UseRouting();
         app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -33,7 +33,8 @@ public sealed class BrowserApp : IAsyncDisposable
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
-    public static async Task<BrowserApp> StartAsync()
+    /// <summary>Starts the service; with <paramref name="bootstrap"/> false the database stays empty (for the demo seeder).</summary>
+    public static async Task<BrowserApp> StartAsync(bool bootstrap = true)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "takedown-browser", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
@@ -42,6 +43,7 @@ public sealed class BrowserApp : IAsyncDisposable
         var app = TakedownApp.Build(builder);
         await app.StartAsync();
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        if (!bootstrap) return new BrowserApp(app, dataDir, url);
         var boot = await app.Services.GetRequiredService<OrganizationsService>().BootstrapAsync(CancellationToken.None);
         return new BrowserApp(app, dataDir, url) { _operator = new Caller(boot.Value.Id, OrganizationKinds.Operator, boot.Value.KeyId, "test") };
     }
