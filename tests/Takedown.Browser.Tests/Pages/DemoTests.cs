@@ -50,6 +50,7 @@ public sealed class DemoTests(Chromium chromium) : IAsyncLifetime
         await moderator.Locator("#open-items a").First.ClickAsync();
         await Expect(moderator.Locator("figure.evidence.blurred")).ToHaveCountAsync(2);
         await moderator.Locator("figure.evidence").Nth(1).GetByRole(AriaRole.Button, new() { Name = "Reveal" }).ClickAsync();
+        await Expect(moderator.Locator("figure.evidence").Nth(1).Locator("img")).ToHaveCSSAsync("filter", "none");
         await Screens.SaveAsync(moderator, "demo-order");
     }
 }
