@@ -1,18 +1,24 @@
-using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using Takedown.Core.Blocklist;
 using Takedown.Core.Banks;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
+using Microsoft.AspNetCore.Http.Features;
 using Takedown.Core.Common;
 using Takedown.Core.DataRequests;
 using Takedown.Core.Deconfliction;
 using Takedown.Core.Delivery;
 using Takedown.Core.Hashing;
 using Takedown.Core.Matching;
+using Takedown.Core.Evidence;
 using Takedown.Core.Orders;
 using Takedown.Core.Organizations;
 using Takedown.Core.Platforms;
 using Takedown.Core.Storage;
+using Takedown.Core.Transparency;
+using Takedown.Core.Users;
 using Takedown.Web.Audit;
 using Takedown.Web.Blocklist;
 using Takedown.Web.Banks;
@@ -21,6 +27,8 @@ using Takedown.Web.DataRequests;
 using Takedown.Web.Deconfliction;
 using Takedown.Web.Delivery;
 using Takedown.Web.Matching;
+using Takedown.Web.Evidence;
+using Takedown.Web.People;
 using Takedown.Web.Orders;
 using Takedown.Web.Organizations;
 using Takedown.Web.Platforms;
@@ -45,13 +53,17 @@ public static class TakedownApp
     /// <summary>Configuration comes from appsettings, TAKEDOWN_* environment variables, then the command line (--urls, --data).</summary>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // The pages, resources and wwwroot live in this assembly and next to it, whichever program hosts it.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args, ContentRootPath = AppContext.BaseDirectory, ApplicationName = typeof(TakedownApp).Assembly.GetName().Name,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
         builder.Configuration.AddEnvironmentVariables("TAKEDOWN_");
         builder.Configuration.AddCommandLine(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrls);
         if (builder.Configuration["database"] is { Length: > 0 } raw && !raw.Contains('='))
             throw new ArgumentException("--database must be a PostgreSQL connection string such as \"Host=127.0.0.1;Database=takedown;Username=takedown\"");
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024 * 1024);
         var hashing = new HashingOptions();
         builder.Configuration.GetSection("Hashing").Bind(hashing);
         if (hashing.MaxUploadBytes is < 1 or > 1L << 31) throw new InvalidOperationException("Hashing:MaxUploadBytes must be between 1 and 2 GiB");
@@ -86,6 +98,13 @@ public static class TakedownApp
         services.AddSingleton<MatchIndex>();
         services.AddSingleton<BanksService>();
         services.AddSingleton<MatchService>();
+        services.AddSingleton<UsersService>();
+        services.AddSingleton<OrderStatisticsService>();
+        var evidence = new EvidenceOptions { Directory = Path.Combine(storage.Data, "evidence") };
+        builder.Configuration.GetSection("Evidence").Bind(evidence);
+        services.AddSingleton(evidence);
+        services.AddSingleton<EvidenceService>();
+        services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = evidence.MaxBytes + 64 * 1024);
         services.AddHostedService<OverdueSweeper>();
         services.AddOptions<DataRequestOptions>().Bind(builder.Configuration.GetSection("DataRequests"));
         services.AddSingleton(new BlobStore(Path.Combine(storage.Data, "blobs")));
@@ -95,9 +114,8 @@ public static class TakedownApp
         services.AddHostedService<BlocklistSweeper>();
         AddDelivery(builder, storage);
 
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization();
+        services.AddTakedownAuthentication();
+        AddPages(services, storage);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
             ctx.ProblemDetails.Extensions["trace_id"] = ctx.HttpContext.TraceIdentifier);
         services.ConfigureHttpJsonOptions(o =>
@@ -136,6 +154,40 @@ public static class TakedownApp
         services.AddHostedService<WebhookSender>();
     }
 
+    /// <summary>The web interface: Razor Pages behind the session cookie, in English and French.</summary>
+    private static void AddPages(IServiceCollection services, StorageOptions storage)
+    {
+        // Session cookies and antiforgery tokens stay valid across restarts.
+        services.AddDataProtection().SetApplicationName("takedown")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(storage.Data), "keys")));
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            string[] cultures = ["en", "fr"];
+            o.SetDefaultCulture("en").AddSupportedCultures(cultures).AddSupportedUICultures(cultures);
+            o.FallBackToParentCultures = true;
+            o.FallBackToParentUICultures = true;
+            o.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+        });
+        services.AddRouting(o => o.LowercaseUrls = true);
+        services.AddRazorPages(o =>
+            {
+                o.Conventions.AuthorizeFolder("/", PersonAuthentication.PeoplePolicy);
+                o.Conventions.AllowAnonymousToPage("/Account/SignIn");
+                o.Conventions.AllowAnonymousToPage("/Account/Language");
+                o.Conventions.AllowAnonymousToPage("/Status");
+                o.Conventions.ConfigureFilter(new PageAccessFilter());
+            })
+            .ConfigureApplicationPartManager(m =>
+            {
+                // Hosted by another program (the CLI, a test), this assembly may not be found on its own.
+                var asm = typeof(TakedownApp).Assembly;
+                if (!m.ApplicationParts.OfType<AssemblyPart>().Any(p => p.Assembly == asm))
+                    foreach (var part in ApplicationPartFactory.GetApplicationPartFactory(asm).GetApplicationParts(asm))
+                        m.ApplicationParts.Add(part);
+            });
+    }
+
     /// <summary>Builds the app, applies migrations, and maps every feature.</summary>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
@@ -148,6 +200,12 @@ public static class TakedownApp
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        // Pages get a page for 404 and friends; the API keeps problem details.
+        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), b => b.UseStatusCodePagesWithReExecute("/status/{0}"));
+        app.UseStaticFiles();
+        // Explicit, so that a re-executed status page is routed again.
+        app.UseRouting();
+        app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -178,6 +236,8 @@ public static class TakedownApp
         app.MapDataRequests();
         app.MapBlocklist();
         app.MapStopPage();
+        app.MapEvidence();
+        app.MapRazorPages();
         return app;
     }
 }

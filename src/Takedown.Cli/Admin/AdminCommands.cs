@@ -2,6 +2,8 @@ using System.CommandLine;
 using Takedown.Cli.Common;
 using Takedown.Core.Organizations;
 using Takedown.Core.Storage;
+using Takedown.Core.Users;
+using Takedown.Web;
 
 namespace Takedown.Cli.Admin;
 
@@ -82,6 +84,61 @@ internal static class AdminCommands
             return lines == 0 ? ExitCodes.NotFound : ExitCodes.Ok;
         });
         admin.Subcommands.Add(export);
+        admin.Subcommands.Add(AddUser(data, database));
         return admin;
     }
+
+    /// <summary>`admin add-user`: a person who signs in to the web interface. The password comes from --password, stdin, or a prompt.</summary>
+    private static Command AddUser(Option<string> data, Option<string> database)
+    {
+        var email = new Option<string>("--email") { Description = "The person's e-mail address (their sign-in name)", Required = true };
+        var password = new Option<string>("--password") { Description = "Their password (at least 12 characters); omit to read it from stdin or a prompt" };
+        var role = new Option<string>("--role") { Description = "admin, analyst (authority), moderator (platform) or viewer", Required = true };
+        var organization = new Option<string>("--organization") { Description = "The organisation's id or exact name", Required = true };
+        var command = new Command("add-user", "Add a person who signs in to the web interface.") { email, password, role, organization, data, database };
+        command.SetAction(async (parse, ct) =>
+        {
+            var db = DatabaseFactory.Create(parse.GetValue(data)!, parse.GetValue(database));
+            await db.MigrateAsync(ct);
+            var users = new UsersService(db, TimeProvider.System);
+            var org = await users.FindOrganizationAsync(parse.GetValue(organization)!, ct);
+            if (org is null) return CliOutput.Error($"no single organisation has the id or name '{parse.GetValue(organization)}'", ExitCodes.NotFound);
+            var secret = parse.GetValue(password) ?? ReadPassword();
+            var result = await users.AddAsync(Caller.System, org.Value, new AddUserRequest(parse.GetValue(email), secret, parse.GetValue(role)), ct);
+            if (!result.IsSuccess)
+            {
+                CliOutput.Error(result.Error!.Detail ?? result.Error.Title, 0);
+                foreach (var (field, messages) in result.Error.Fields ?? new Dictionary<string, string[]>())
+                    foreach (var m in messages) Console.Error.WriteLine($"  {field}: {m}");
+                return result.Error.Kind switch
+                {
+                    Core.Common.ErrorKind.Conflict => ExitCodes.Conflict,
+                    Core.Common.ErrorKind.NotFound => ExitCodes.NotFound,
+                    _ => ExitCodes.Invalid,
+                };
+            }
+            Console.Error.WriteLine($"{result.Value.Email} can now sign in as {result.Value.Role} of {result.Value.OrganizationName}.");
+            Console.Out.WriteLine(result.Value.Id);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>One line from stdin when it is redirected; otherwise a prompt that does not echo.</summary>
+    private static string ReadPassword()
+    {
+        if (Console.IsInputRedirected) return Console.In.ReadLine() ?? "";
+        Console.Error.Write("Password: ");
+        var chars = new System.Text.StringBuilder();
+        while (true)
+        {
+            var key = Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter) break;
+            if (key.Key == ConsoleKey.Backspace) { if (chars.Length > 0) chars.Length--; }
+            else chars.Append(key.KeyChar);
+        }
+        Console.Error.WriteLine();
+        return chars.ToString();
+    }
+
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using Takedown.Web;
+using Takedown.Web.Demo;
 
 namespace Takedown.Cli.Serve;
 
@@ -11,13 +12,25 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = $"Addresses to listen on (default {TakedownApp.DefaultUrls}; env TAKEDOWN_URLS)" };
         var data = new Option<string>("--data") { Description = "Data directory holding the SQLite file (default ./data; env TAKEDOWN_DATA)" };
         var database = new Option<string>("--database") { Description = "PostgreSQL connection string, for several nodes on one database (env TAKEDOWN_DATABASE); default: SQLite in --data" };
-        var command = new Command("serve", "Run the service (API, docs at /docs, OpenAPI at /openapi/v1.json).") { urls, data, database };
+        var demo = new Option<bool>("--demo") { Description = "Into an empty database, seed a demo authority, two platforms, their people and orders, and print how to sign in" };
+        var command = new Command("serve", "Run the service (web interface at /, API at /api/v1, docs at /docs).") { urls, data, database, demo };
         // Any other --Section:Key=value is passed through to configuration.
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, ct) =>
         {
-            var args = parse.Tokens.Select(t => t.Value).SkipWhile(v => v == "serve").ToArray();
+            var args = parse.Tokens.Select(t => t.Value).SkipWhile(v => v == "serve").Where(v => v != "--demo").ToArray();
             var app = TakedownApp.Build(TakedownApp.CreateBuilder(args));
+            if (parse.GetValue(demo))
+            {
+                var people = await DemoSeeder.SeedAsync(app.Services, ct);
+                if (people is null) Console.Error.WriteLine("demo: the database already holds organisations; nothing was seeded.");
+                else
+                {
+                    foreach (var p in people)
+                        Console.Out.WriteLine($"demo user: {p.Email} password: {p.Password} role: {p.Role} organisation: {p.Organization}");
+                    Console.Out.Flush();
+                }
+            }
             await app.RunAsync(ct);
             return 0;
         });

@@ -101,6 +101,16 @@ public sealed class OrganizationsService(IDatabase db, TimeProvider clock)
         }, ct);
     }
 
+    /// <summary>Display names of organisations (names are not secret: they appear on every order).</summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var list = ids.Distinct().Select(i => i.ToString()).ToList();
+        if (list.Count == 0) return new Dictionary<Guid, string>();
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<(string id, string name)>("SELECT id, name FROM organizations WHERE id IN @list", new { list });
+        return rows.ToDictionary(r => Guid.Parse(r.id), r => r.name);
+    }
+
     /// <summary>Resolves a presented key to its caller; a revoked or unknown key gets a reason, never a caller.</summary>
     public async Task<Result<Caller>> AuthenticateAsync(string presentedKey, CancellationToken ct)
     {

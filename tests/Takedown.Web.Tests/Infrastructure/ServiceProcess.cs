@@ -50,12 +50,15 @@ public sealed class ServiceProcess : IAsyncDisposable
         return (p.ExitCode, await stdout, await stderr);
     }
 
-    public async Task StartAsync()
+    /// <summary>Starts `serve` and waits for /healthz; returns what it printed to stdout by then.</summary>
+    public async Task<IReadOnlyList<string>> StartAsync(params string[] extra)
     {
-        var psi = Start(["serve", "--data", DataDir, "--urls", Url, .. DatabaseArgs]);
+        var psi = Start(["serve", "--data", DataDir, "--urls", Url, .. DatabaseArgs, .. extra]);
         psi.Environment["TAKEDOWN_Orders__SweepIntervalSeconds"] = "1";
         foreach (var (k, v) in Environment) psi.Environment[k] = v;
         _process = Process.Start(psi)!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         using var http = new HttpClient();
@@ -65,7 +68,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             if (_process.HasExited) throw new InvalidOperationException($"takedown serve exited with {_process.ExitCode}");
             try
             {
-                if ((await http.GetAsync(Url + "/healthz")).IsSuccessStatusCode) return;
+                if ((await http.GetAsync(Url + "/healthz")).IsSuccessStatusCode) return output.ToList();
             }
             catch (HttpRequestException) { }
             await Task.Delay(50);
