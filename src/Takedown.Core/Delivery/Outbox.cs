@@ -62,7 +62,7 @@ public static class Outbox
         if (to.HasFlag(OrderAudience.Authority))
             await EnqueueAsync(c, tx, now, view.AuthorityId, type, view, view.Id);
         if (to.HasFlag(OrderAudience.Platform) && view.ReceivedAt is not null)
-            await EnqueueAsync(c, tx, now, view.PlatformId, type, ForPlatform(view), view.Id);
+            await EnqueueAsync(c, tx, now, view.PlatformId, type, OrderStore.SeenBy(view, view.PlatformId), view.Id);
     }
 
     /// <summary>Tells the investigating authority which of its identifiers a held order touches; never who sent it.</summary>
@@ -80,8 +80,4 @@ public static class Outbox
         });
     }
 
-    internal static OrderView ForPlatform(OrderView view) => view with
-    {
-        Items = view.Items.Select(i => i.WithdrawnReason == "deconfliction" ? i with { WithdrawnReason = null } : i).ToList(),
-    };
 }

@@ -41,7 +41,7 @@ public sealed class ItemActionsService(IDatabase db, TimeProvider clock, ILogger
             {
                 await ApplyAsync(c, tx, caller, dup.order_id, dup, request, actedAt, now, duplicateOf: item.id);
             }
-            return await OrderStore.LoadViewAsync(c, tx, order.id, now);
+            return OrderStore.SeenBy(await OrderStore.LoadViewAsync(c, tx, order.id, now), caller.OrganizationId);
         }, ct);
         if (result.IsSuccess) OrdersLog.ActionRecorded(log, orderId, request.Action!);
         return result;

@@ -77,6 +77,15 @@ internal static class OrderStore
             body.Language, body.FollowUpContact, body.Redress, o.withdrawn_reason, itemViews);
     }
 
+    /// <summary>
+    /// The order as one side may see it: the platform never learns that an item was withdrawn because
+    /// of another authority's investigation (deconfliction), only that it was withdrawn.
+    /// </summary>
+    public static OrderView SeenBy(OrderView view, Guid viewer) => viewer == view.AuthorityId ? view : view with
+    {
+        Items = view.Items.Select(i => i.WithdrawnReason == "deconfliction" ? i with { WithdrawnReason = null } : i).ToList(),
+    };
+
     public static async Task<OrderView> LoadViewAsync(DbConnection c, DbTransaction? tx, string orderId, DateTimeOffset now)
     {
         var o = await c.QuerySingleAsync<OrderRow>($"SELECT {OrderColumns} FROM orders WHERE id = @id", new { id = orderId }, tx);

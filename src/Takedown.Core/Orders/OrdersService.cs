@@ -158,7 +158,7 @@ public sealed class OrdersService(IDatabase db, TimeProvider clock, ILogger<Orde
             new { org = caller.OrganizationId.ToString(), status, after = after?.ToLowerInvariant(), limit, now = nowText })).ToList();
         rows = await OrderDelivery.ReadByPlatformAsync(db, clock, caller, rows, ct);
         var items = (await OrderStore.ItemsAsync(c, null, rows.Select(r => r.id))).ToLookup(i => i.order_id);
-        var views = rows.Select(r => OrderStore.ToView(r, items[r.id], now)).ToList();
+        var views = rows.Select(r => OrderStore.SeenBy(OrderStore.ToView(r, items[r.id], now), caller.OrganizationId)).ToList();
         return new OrderPage(views, views.Count == limit ? rows[^1].id : null);
     }
 
@@ -168,7 +168,7 @@ public sealed class OrdersService(IDatabase db, TimeProvider clock, ILogger<Orde
         var row = await OrderStore.FindVisibleAsync(c, null, id, caller.OrganizationId);
         if (row is null) return Error.NotFound("order");
         row = await OrderDelivery.ReadByPlatformAsync(db, clock, caller, row, ct);
-        return OrderStore.ToView(row, await OrderStore.ItemsAsync(c, null, [row.id]), Time.Now(clock));
+        return OrderStore.SeenBy(OrderStore.ToView(row, await OrderStore.ItemsAsync(c, null, [row.id]), Time.Now(clock)), caller.OrganizationId);
     }
 
     public async Task<Result<IReadOnlyList<TimelineEvent>>> TimelineAsync(Caller caller, Guid id, CancellationToken ct)
@@ -193,7 +193,7 @@ public sealed class OrdersService(IDatabase db, TimeProvider clock, ILogger<Orde
                 await c.ExecuteAsync("UPDATE orders SET acknowledged_at = @now WHERE id = @id", new { now = Time.Store(now), id = row.id }, tx);
                 await AuditLog.AppendAsync(c, tx, now, caller, "order.acknowledged", orderId: id);
             }
-            return await OrderStore.LoadViewAsync(c, tx, row.id, now);
+            return OrderStore.SeenBy(await OrderStore.LoadViewAsync(c, tx, row.id, now), caller.OrganizationId);
         }, ct);
 
     private static Result<List<string>> Validate(CreateOrderRequest r, DateTimeOffset now)

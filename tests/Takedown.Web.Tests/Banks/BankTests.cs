@@ -157,8 +157,12 @@ public sealed class BankTests : IAsyncLifetime
         Assert.Equal(64, entry["signal"]!.GetValue<string>().Length);
         Assert.True(entry["quality"]!.GetValue<int>() >= 50);
         Assert.Equal("glorification", entry["labels"]!["behaviour"]!.GetValue<string>());
+        // Not kept: no file under the data directory holds the uploaded bytes.
+        var uploaded = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(png));
         Assert.DoesNotContain(Directory.EnumerateFiles(_app.DataDir, "*", SearchOption.AllDirectories),
-            f => !Path.GetFileName(f).StartsWith("takedown.db", StringComparison.Ordinal));
+            f => !Path.GetFileName(f).StartsWith("takedown.db", StringComparison.Ordinal)
+                 && Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))) == uploaded);
+        Assert.DoesNotContain(Directory.EnumerateFiles(_app.DataDir, "*", SearchOption.AllDirectories), f => f.Contains(uploaded, StringComparison.Ordinal));
 
         var sha = await ApiClient.ReadOkAsync(await _platform.UploadAsync("/api/v1/banks/UPLOADS/entries", png, "scene.png", ("signal_type", "sha256")));
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(png)), sha["signal"]!.GetValue<string>());

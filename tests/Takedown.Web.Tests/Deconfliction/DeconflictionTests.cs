@@ -83,6 +83,11 @@ public sealed class DeconflictionTests : IAsyncLifetime
         Assert.Equal("pending", seenBySender["items"]![1]!["status"]!.GetValue<string>());
         var seenByPlatform = await _platform.GetOkAsync($"/api/v1/orders/{order["id"]}");
         Assert.Equal("open", seenByPlatform["status"]!.GetValue<string>());
+        // The platform learns the item was withdrawn, never that an investigation was behind it.
+        Assert.Equal("withdrawn", seenByPlatform["items"]![0]!["status"]!.GetValue<string>());
+        Assert.DoesNotContain("deconfliction", seenByPlatform.ToJsonString());
+        var inbox = await _platform.GetOkAsync("/api/v1/orders");
+        Assert.DoesNotContain("deconfliction", inbox.ToJsonString());
 
         var twice = await _investigator.PostAsync($"/api/v1/deconfliction/holds/{hold["id"]}/release", new { });
         await Problem.AssertAsync(twice, 409);
