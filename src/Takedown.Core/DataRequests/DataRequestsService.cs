@@ -5,6 +5,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Takedown.Core.Audit;
 using Takedown.Core.Common;
+using Takedown.Core.Delivery;
 using Takedown.Core.Organizations;
 using Takedown.Core.Storage;
 
@@ -67,9 +68,15 @@ public sealed class DataRequestsService(IDatabase db, TimeProvider clock, Signin
                     pres = r.PreservationRequestId?.ToString(), now = Time.Store(now), due = Time.Store(due), until = Time.Store(preserveUntil),
                 }, tx);
             await AuditLog.AppendAsync(c, tx, now, caller, "data_request.created", subjectId: id, data: new { kind = r.Kind, platform_id = r.PlatformId });
+            var view = await ViewAsync(c, tx, id, caller, now);
+            await Outbox.EnqueueAsync(c, tx, now, r.PlatformId.Value, EventTypes.DataRequestCreated, view);
             if (r.Kind == DataRequestKinds.EmergencyDisclosure)
+            {
+                // Paged at once: the platform's contact point is told in the same commit.
                 await AuditLog.AppendAsync(c, tx, now, caller, "data_request.emergency", subjectId: id);
-            return await ViewAsync(c, tx, id, caller, now);
+                await Outbox.EnqueueAsync(c, tx, now, r.PlatformId.Value, EventTypes.DataRequestEmergency, view);
+            }
+            return view;
         }, ct);
     }
 
@@ -275,6 +282,7 @@ public sealed class DataRequestsService(IDatabase db, TimeProvider clock, Signin
                 await w.ExecuteAsync("UPDATE data_requests SET status = 'produced', answered_at = @now WHERE id = @id", new { now = Time.Store(now), id = id.ToString() }, tx);
                 await AuditLog.AppendAsync(w, tx, now, caller, "data_request.produced", subjectId: id,
                     data: new { production_id = productionId, files = named.Count, bytes = named.Sum(f => f.Blob.Size) });
+                await Outbox.EnqueueAsync(w, tx, now, Guid.Parse(row.authority_id), EventTypes.DataRequestProduced, new { id, production_id = productionId, manifest });
                 return new ProductionView(productionId, id, now, manifest, signature, keyId);
             }, ct);
         }
@@ -307,13 +315,16 @@ public sealed class DataRequestsService(IDatabase db, TimeProvider clock, Signin
         {
             var now = Time.Now(clock);
             var cutoff = now.AddMinutes(-Options.EmergencyEscalationMinutes);
-            var ids = (await c.QueryAsync<string>(
-                "SELECT id FROM data_requests WHERE kind = 'emergency_disclosure' AND status = 'open' AND escalated_at IS NULL AND received_at <= @cutoff",
+            var due = (await c.QueryAsync<(string id, string authority_id, string platform_id)>(
+                "SELECT id, authority_id, platform_id FROM data_requests WHERE kind = 'emergency_disclosure' AND status = 'open' AND escalated_at IS NULL AND received_at <= @cutoff",
                 new { cutoff = Time.Store(cutoff) }, tx)).ToList();
-            foreach (var id in ids)
+            foreach (var (id, authorityId, platformId) in due)
             {
-                await c.ExecuteAsync("UPDATE data_requests SET escalated_at = @now WHERE id = @id", new { now = Time.Store(now), id }, tx);
+                if (await c.ExecuteAsync("UPDATE data_requests SET escalated_at = @now WHERE id = @id AND escalated_at IS NULL", new { now = Time.Store(now), id }, tx) == 0) continue;
                 await AuditLog.AppendAsync(c, tx, now, Caller.System, "data_request.escalated", subjectId: Guid.Parse(id));
+                var escalation = new { id = Guid.Parse(id), kind = DataRequestKinds.EmergencyDisclosure, escalated_at = now };
+                await Outbox.EnqueueAsync(c, tx, now, Guid.Parse(platformId), EventTypes.DataRequestEscalated, escalation);
+                await Outbox.EnqueueAsync(c, tx, now, Guid.Parse(authorityId), EventTypes.DataRequestEscalated, escalation);
             }
             var expired = (await c.QueryAsync<string>(
                 "SELECT id FROM data_requests WHERE kind = 'preservation' AND status IN ('open', 'preserved') AND preserve_until <= @now",
@@ -323,7 +334,7 @@ public sealed class DataRequestsService(IDatabase db, TimeProvider clock, Signin
                 await c.ExecuteAsync("UPDATE data_requests SET status = 'expired' WHERE id = @id", new { id }, tx);
                 await AuditLog.AppendAsync(c, tx, now, Caller.System, "data_request.expired", subjectId: Guid.Parse(id));
             }
-            return ids.Count + expired.Count;
+            return due.Count + expired.Count;
         }, ct);
         return result.Value;
     }

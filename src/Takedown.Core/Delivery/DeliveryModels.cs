@@ -11,11 +11,16 @@ public static class EventTypes
     public const string OrderClarified = "order.clarified";
     public const string OrderWithdrawn = "order.withdrawn";
     public const string DeconflictionRequested = "deconfliction.requested";
+    public const string DataRequestCreated = "data_request.created";
+    public const string DataRequestEmergency = "data_request.emergency";
+    public const string DataRequestEscalated = "data_request.escalated";
+    public const string DataRequestProduced = "data_request.produced";
     public const string WebhookFailing = "webhook.failing";
     public const string WebhookRecovered = "webhook.recovered";
 
     public static readonly string[] All =
-        [OrderCreated, OrderItemActioned, OrderOverdue, OrderClarified, OrderWithdrawn, DeconflictionRequested, WebhookFailing, WebhookRecovered];
+        [OrderCreated, OrderItemActioned, OrderOverdue, OrderClarified, OrderWithdrawn, DeconflictionRequested,
+         DataRequestCreated, DataRequestEmergency, DataRequestEscalated, DataRequestProduced, WebhookFailing, WebhookRecovered];
 }
 
 public static class EndpointStatuses

@@ -148,6 +148,11 @@ public sealed class DataRequestsTests : IAsyncLifetime
         await Eventually.TrueAsync(async () => (await _authority.GetOkAsync($"/api/v1/data-requests/{r["id"]}"))["escalated_at"] is not null);
         var audit = await _app.Operator.GetOkAsync("/api/v1/audit?limit=200");
         Assert.Equal(1, audit["data"]!.AsArray().Count(e => e!["type"]!.GetValue<string>() == "data_request.escalated"));
+        // The platform was paged at creation, and both sides are told of the escalation.
+        var platformFeed = (await _platform.GetOkAsync("/api/v1/events"))["data"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()).ToList();
+        Assert.Equal(["data_request.created", "data_request.emergency", "data_request.escalated"], platformFeed);
+        var authorityFeed = (await _authority.GetOkAsync("/api/v1/events"))["data"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()).ToList();
+        Assert.Contains("data_request.escalated", authorityFeed);
         Assert.Equal(1, audit["data"]!.AsArray().Count(e => e!["type"]!.GetValue<string>() == "data_request.emergency"));
     }
 
