@@ -135,7 +135,8 @@ public sealed class OrdersService(IDatabase db, TimeProvider clock, ILogger<Orde
         return TimeSpan.FromHours(hours ?? PlatformsService.DefaultReferralDeadlineHours);
     }
 
-    public async Task<Result<OrderPage>> ListAsync(Caller caller, string? status, string? after, int limit, CancellationToken ct)
+    /// <summary>Orders visible to the caller, oldest first (or newest first), a page at a time after a cursor.</summary>
+    public async Task<Result<OrderPage>> ListAsync(Caller caller, string? status, string? after, int limit, CancellationToken ct, bool newestFirst = false)
     {
         var v = new Validator();
         if (status is not null) v.OneOf("status", status, OrderStatuses.All);
@@ -154,7 +155,7 @@ public sealed class OrdersService(IDatabase db, TimeProvider clock, ILogger<Orde
         };
         await using var c = await db.OpenAsync(ct);
         var rows = (await c.QueryAsync<OrderStore.OrderRow>(
-            $"SELECT {OrderStore.OrderColumns} FROM orders o WHERE {OrderStore.VisibleTo}{filter} AND (@after IS NULL OR o.id > @after) ORDER BY o.id LIMIT @limit",
+            $"SELECT {OrderStore.OrderColumns} FROM orders o WHERE {OrderStore.VisibleTo}{filter} AND (@after IS NULL OR o.id {(newestFirst ? "<" : ">")} @after) ORDER BY o.id {(newestFirst ? "DESC" : "ASC")} LIMIT @limit",
             new { org = caller.OrganizationId.ToString(), status, after = after?.ToLowerInvariant(), limit, now = nowText })).ToList();
         rows = await OrderDelivery.ReadByPlatformAsync(db, clock, caller, rows, ct);
         var items = (await OrderStore.ItemsAsync(c, null, rows.Select(r => r.id))).ToLookup(i => i.order_id);

@@ -17,11 +17,13 @@ internal static class OrdersEndpoints
             .WithSummary("Issue a removal order or a referral; the platform's clock starts at receipt.");
 
         group.MapGet("/", async Task<Results<Ok<OrderPage>, ProblemHttpResult>> (
-            string? status, string? after, string? limit, ClaimsPrincipal user, OrdersService orders, CancellationToken ct) =>
+            string? status, string? after, string? limit, string? sort, ClaimsPrincipal user, OrdersService orders, CancellationToken ct) =>
         {
             var size = Api.Limit(limit);
-            return size.IsSuccess ? Api.Ok(await orders.ListAsync(user.ToCaller(), status, after, size.Value, ct)) : Problems.From(size.Error!);
-        }).WithSummary("The authority's orders, or the platform's inbox; cursor-paginated with ?after=.");
+            if (!size.IsSuccess) return Problems.From(size.Error!);
+            if (sort is not (null or "oldest" or "newest")) return Problems.From(Takedown.Core.Common.Error.Invalid("sort", "must be oldest or newest"));
+            return Api.Ok(await orders.ListAsync(user.ToCaller(), status, after, size.Value, ct, newestFirst: sort == "newest"));
+        }).WithSummary("The authority's orders, or the platform's inbox; cursor-paginated with ?after=, oldest first or ?sort=newest.");
 
         group.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, OrdersService orders, CancellationToken ct) =>
             Api.OkAsync(orders.GetAsync(user.ToCaller(), id, ct)));

@@ -270,5 +270,12 @@ public sealed class OrderLifecycleTests : IAsyncLifetime
         var ids = page1["data"]!.AsArray().Concat(page2["data"]!.AsArray()).Concat(page3["data"]!.AsArray()).Select(o => o!["id"]!.GetValue<string>()).ToList();
         Assert.Equal(5, ids.Distinct().Count());
         Assert.Null(page3["next_cursor"]);
+
+        var newest = await _authority.GetOkAsync("/api/v1/orders?limit=2&sort=newest");
+        var newestIds = newest["data"]!.AsArray().Select(o => o!["id"]!.GetValue<string>()).ToList();
+        Assert.Equal([ids[4], ids[3]], newestIds);
+        var older = await _authority.GetOkAsync($"/api/v1/orders?limit=2&sort=newest&after={newest["next_cursor"]}");
+        Assert.Equal([ids[2], ids[1]], older["data"]!.AsArray().Select(o => o!["id"]!.GetValue<string>()).ToList());
+        await Problem.AssertAsync(await _authority.GetAsync("/api/v1/orders?sort=random"), 400, "sort");
     }
 }

@@ -31,11 +31,30 @@ public sealed class IndexModel(OrdersService orders, OrganizationsService organi
     {
         if (Status == "") Status = null;
         if (Kind is not null && !OrderKinds.All.Contains(Kind)) Kind = null;
+        // The newest orders for the table; every order still owing an answer for the inbox, however old.
+        var (all, truncated) = await CollectAsync(Status, newestFirst: true, ct);
+        Truncated = truncated;
+        var owing = new List<OrderView>();
+        if (Status is null)
+            foreach (var s in new[] { OrderStatuses.Overdue, OrderStatuses.Open })
+                owing.AddRange((await CollectAsync(s, newestFirst: false, ct)).Orders);
+        else owing = all;
+        Now = Time.Now(clock);
+        Orders = all.Where(o => Kind is null || o.Kind == Kind).ToList();
+        OpenItems = owing.Where(o => Kind is null || o.Kind == Kind).DistinctBy(o => o.Id)
+            .SelectMany(o => o.Items.Where(i => ItemStatuses.Open.Contains(i.Status) && i.DuplicateOf is null).Select(i => (o, i)))
+            .OrderByDescending(x => x.o.Emergency).ThenBy(x => x.i.DueAt).ToList();
+        Names = await organizations.NamesAsync(Orders.Concat(owing).SelectMany(o => new[] { o.AuthorityId, o.PlatformId }), ct);
+        return Page();
+    }
+
+    private async Task<(List<OrderView> Orders, bool Truncated)> CollectAsync(string? status, bool newestFirst, CancellationToken ct)
+    {
         var all = new List<OrderView>();
         string? after = null;
         do
         {
-            var page = await orders.ListAsync(Me.Caller, Status, after, 200, ct);
+            var page = await orders.ListAsync(Me.Caller, status, after, 200, ct, newestFirst);
             if (!page.IsSuccess)
             {
                 ShowError(page.Error!);
@@ -45,14 +64,7 @@ public sealed class IndexModel(OrdersService orders, OrganizationsService organi
             all.AddRange(page.Value.Data);
             after = page.Value.NextCursor;
         } while (after is not null && all.Count < MaxListed);
-        Truncated = after is not null;
-        Now = Time.Now(clock);
-        Orders = all.Where(o => Kind is null || o.Kind == Kind).OrderByDescending(o => o.CreatedAt).ToList();
-        OpenItems = Orders
-            .SelectMany(o => o.Items.Where(i => ItemStatuses.Open.Contains(i.Status) && i.DuplicateOf is null).Select(i => (o, i)))
-            .OrderByDescending(x => x.o.Emergency).ThenBy(x => x.i.DueAt).ToList();
-        Names = await organizations.NamesAsync(Orders.SelectMany(o => new[] { o.AuthorityId, o.PlatformId }), ct);
-        return Page();
+        return (all, after is not null);
     }
 
     public string NameOf(Guid id) => Names.TryGetValue(id, out var n) ? n : id.ToString();
