@@ -1,3 +1,5 @@
+using Takedown.Core.Accountability;
+using Takedown.Web.Accountability;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -93,6 +95,7 @@ public static class TakedownApp
         services.AddSingleton<ItemActionsService>();
         services.AddSingleton<DeconflictionService>();
         services.AddSingleton<BlocklistService>();
+        services.AddSingleton<ComplaintsService>();
         services.AddSingleton<BlocklistExports>();
         services.AddSingleton(hashing);
         services.AddSingleton<MatchIndex>();
@@ -235,6 +238,7 @@ public static class TakedownApp
         app.MapAudit();
         app.MapDataRequests();
         app.MapBlocklist();
+        app.MapComplaints();
         app.MapStopPage();
         app.MapEvidence();
         app.MapRazorPages();

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace Takedown.Core.Accountability;
+
+internal static partial class AccountabilityLog
+{
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Information, Message = "Complaint {ComplaintId} recorded")]
+    public static partial void ComplaintRecorded(ILogger logger, Guid complaintId);
+
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Information, Message = "Complaint {ComplaintId} decided: {Outcome}")]
+    public static partial void ComplaintDecided(ILogger logger, Guid complaintId, string outcome);
+
+    [LoggerMessage(EventId = 9003, Level = LogLevel.Information, Message = "Item {ItemId} reinstated ({Because}): {Entries} bank entries, {Listings} listings flagged")]
+    public static partial void Reinstated(ILogger logger, Guid itemId, string because, int entries, int listings);
+}

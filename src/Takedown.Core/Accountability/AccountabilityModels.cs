@@ -1,0 +1,30 @@
+namespace Takedown.Core.Accountability;
+
+public static class ComplaintStatuses
+{
+    public const string Open = "open";
+    public const string Decided = "decided";
+    public static readonly string[] All = [Open, Decided];
+}
+
+public static class ComplaintOutcomes
+{
+    /// <summary>The action stands.</summary>
+    public const string Upheld = "upheld";
+
+    /// <summary>The content was removed wrongly and is put back (Art. 10(2) TCO).</summary>
+    public const string Reinstated = "reinstated";
+
+    public static readonly string[] All = [Upheld, Reinstated];
+}
+
+/// <summary>An uploader's complaint as the platform records it; <c>received_at</c> defaults to now and starts the 2-week clock.</summary>
+public sealed record CreateComplaintRequest(string? Text, DateTimeOffset? ReceivedAt);
+
+public sealed record ComplaintDecisionRequest(string? Outcome, string? Explanation);
+
+public sealed record ComplaintView(
+    Guid Id, Guid OrderId, Guid ItemId, Guid PlatformId, Guid AuthorityId, string Text, string Status, DateTimeOffset CreatedAt,
+    DateTimeOffset DueAt, bool Overdue, string? Outcome, string? Explanation, DateTimeOffset? DecidedAt, bool? Late);
+
+public sealed record ComplaintPage(IReadOnlyList<ComplaintView> Data, string? NextCursor);
