@@ -96,6 +96,11 @@ public static class TakedownApp
         services.AddSingleton<DeconflictionService>();
         services.AddSingleton<BlocklistService>();
         services.AddSingleton<ComplaintsService>();
+        services.AddSingleton<ScrutinyService>();
+        services.AddSingleton<PreservationService>();
+        services.AddOptions<PreservationOptions>().Bind(builder.Configuration.GetSection("Preservation"))
+            .Validate(o => o.SweepIntervalHours is >= 1 and <= 168, "Preservation:SweepIntervalHours must be between 1 and 168").ValidateOnStart();
+        services.AddHostedService<PreservationSweeper>();
         services.AddSingleton<BlocklistExports>();
         services.AddSingleton(hashing);
         services.AddSingleton<MatchIndex>();
@@ -239,6 +244,8 @@ public static class TakedownApp
         app.MapDataRequests();
         app.MapBlocklist();
         app.MapComplaints();
+        app.MapScrutiny();
+        app.MapPreservation();
         app.MapStopPage();
         app.MapEvidence();
         app.MapRazorPages();

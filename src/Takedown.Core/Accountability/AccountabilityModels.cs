@@ -28,3 +28,31 @@ public sealed record ComplaintView(
     DateTimeOffset DueAt, bool Overdue, string? Outcome, string? Explanation, DateTimeOffset? DecidedAt, bool? Late);
 
 public sealed record ComplaintPage(IReadOnlyList<ComplaintView> Data, string? NextCursor);
+
+public static class ScrutinyOutcomes
+{
+    /// <summary>The removal order infringes the regulation or fundamental rights: the content is reinstated (Art. 4(4)).</summary>
+    public const string Infringes = "infringes";
+
+    /// <summary>The order stands.</summary>
+    public const string Upheld = "upheld";
+
+    public static readonly string[] All = [Infringes, Upheld];
+}
+
+public static class ScrutinyRequesters
+{
+    public static readonly string[] All = ["platform", "uploader"];
+}
+
+/// <summary>A request for scrutiny, made by the platform for itself or for the uploader (<c>requested_by</c>).</summary>
+public sealed record ScrutinyRequest(string? Reasons, string? RequestedBy);
+
+public sealed record ScrutinyDecisionRequest(string? Outcome, string? Reasons);
+
+public sealed record ScrutinyView(
+    Guid Id, Guid OrderId, Guid PlatformId, Guid AuthorityId, string MemberState, string RequestedBy, string Reasons, string Status,
+    DateTimeOffset RequestedAt, DateTimeOffset DueAt, bool Overdue, string? Outcome, string? DecisionReasons, Guid? DecidedBy,
+    DateTimeOffset? DecidedAt, bool? Late, IReadOnlyList<Guid> ReinstatedItems);
+
+public sealed record ScrutinyPage(IReadOnlyList<ScrutinyView> Data, string? NextCursor);

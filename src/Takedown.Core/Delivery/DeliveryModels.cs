@@ -11,12 +11,14 @@ public static class EventTypes
     public const string OrderClarified = "order.clarified";
     public const string OrderWithdrawn = "order.withdrawn";
     public const string OrderItemReinstated = "order.item_reinstated";
+    public const string ScrutinyRequested = "scrutiny.requested";
+    public const string ScrutinyDecided = "scrutiny.decided";
     public const string DeconflictionRequested = "deconfliction.requested";
     public const string WebhookFailing = "webhook.failing";
     public const string WebhookRecovered = "webhook.recovered";
 
     public static readonly string[] All =
-        [OrderCreated, OrderItemActioned, OrderOverdue, OrderClarified, OrderWithdrawn, OrderItemReinstated, DeconflictionRequested, WebhookFailing, WebhookRecovered];
+        [OrderCreated, OrderItemActioned, OrderOverdue, OrderClarified, OrderWithdrawn, OrderItemReinstated, ScrutinyRequested, ScrutinyDecided, DeconflictionRequested, WebhookFailing, WebhookRecovered];
 }
 
 public static class EndpointStatuses
