@@ -157,8 +157,10 @@ public sealed class BankTests : IAsyncLifetime
         Assert.Equal(64, entry["signal"]!.GetValue<string>().Length);
         Assert.True(entry["quality"]!.GetValue<int>() >= 50);
         Assert.Equal("glorification", entry["labels"]!["behaviour"]!.GetValue<string>());
+        // The database and the data-protection key ring (keys/, written at start-up) are all the data folder may hold.
+        var keys = Path.Combine(_app.DataDir, "keys") + Path.DirectorySeparatorChar;
         Assert.DoesNotContain(Directory.EnumerateFiles(_app.DataDir, "*", SearchOption.AllDirectories),
-            f => !Path.GetFileName(f).StartsWith("takedown.db", StringComparison.Ordinal));
+            f => !Path.GetFileName(f).StartsWith("takedown.db", StringComparison.Ordinal) && !f.StartsWith(keys, StringComparison.Ordinal));
 
         var sha = await ApiClient.ReadOkAsync(await _platform.UploadAsync("/api/v1/banks/UPLOADS/entries", png, "scene.png", ("signal_type", "sha256")));
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(png)), sha["signal"]!.GetValue<string>());
