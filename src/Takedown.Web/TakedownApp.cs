@@ -98,6 +98,7 @@ public static class TakedownApp
         services.AddSingleton<ComplaintsService>();
         services.AddSingleton<ScrutinyService>();
         services.AddSingleton<PreservationService>();
+        services.AddSingleton<StatementsService>();
         services.AddOptions<PreservationOptions>().Bind(builder.Configuration.GetSection("Preservation"))
             .Validate(o => o.SweepIntervalHours is >= 1 and <= 168, "Preservation:SweepIntervalHours must be between 1 and 168").ValidateOnStart();
         services.AddHostedService<PreservationSweeper>();
@@ -246,6 +247,7 @@ public static class TakedownApp
         app.MapComplaints();
         app.MapScrutiny();
         app.MapPreservation();
+        app.MapStatements();
         app.MapStopPage();
         app.MapEvidence();
         app.MapRazorPages();

@@ -81,3 +81,10 @@ CREATE TABLE preservation_records (
     created_by      TEXT NOT NULL
 );
 CREATE INDEX ix_preservation_records_item ON preservation_records(item_id, id);
+
+-- DSA Art. 17 statements of reasons are derived from the action; this records when the platform sent each one.
+CREATE TABLE statement_sends (
+    item_id     TEXT PRIMARY KEY REFERENCES order_items(id),
+    sent_at     TEXT NOT NULL,
+    sent_by     TEXT NOT NULL
+);
