@@ -1,3 +1,5 @@
+using Takedown.Core.Accountability;
+using Takedown.Web.Accountability;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -93,6 +95,13 @@ public static class TakedownApp
         services.AddSingleton<ItemActionsService>();
         services.AddSingleton<DeconflictionService>();
         services.AddSingleton<BlocklistService>();
+        services.AddSingleton<ComplaintsService>();
+        services.AddSingleton<ScrutinyService>();
+        services.AddSingleton<PreservationService>();
+        services.AddSingleton<StatementsService>();
+        services.AddOptions<PreservationOptions>().Bind(builder.Configuration.GetSection("Preservation"))
+            .Validate(o => o.SweepIntervalHours is >= 1 and <= 168, "Preservation:SweepIntervalHours must be between 1 and 168").ValidateOnStart();
+        services.AddHostedService<PreservationSweeper>();
         services.AddSingleton<BlocklistExports>();
         services.AddSingleton(hashing);
         services.AddSingleton<MatchIndex>();
@@ -235,6 +244,10 @@ public static class TakedownApp
         app.MapAudit();
         app.MapDataRequests();
         app.MapBlocklist();
+        app.MapComplaints();
+        app.MapScrutiny();
+        app.MapPreservation();
+        app.MapStatements();
         app.MapStopPage();
         app.MapEvidence();
         app.MapRazorPages();

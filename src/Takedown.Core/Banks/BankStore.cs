@@ -70,6 +70,21 @@ internal static class BankStore
     public static async Task<IReadOnlyList<BankRow>> ListUsableAsync(DbConnection c, Guid org) =>
         (await c.QueryAsync<BankRow>($"SELECT {BankColumns} FROM banks b WHERE {UsableBy} ORDER BY b.name", new { org = org.ToString() })).ToList();
 
+    /// <summary>Every entry, in any bank, that names this order item as its origin, with its bank.</summary>
+    public static async Task<List<(BankRow Bank, EntryRow Entry)>> EntriesFromItemAsync(DbConnection c, DbTransaction tx, string itemId)
+    {
+        var entries = (await c.QueryAsync<EntryRow>(
+            $"SELECT {EntryColumns} FROM bank_entries e JOIN banks b ON b.id = e.bank_id WHERE e.order_item_id = @itemId ORDER BY e.seq",
+            new { itemId }, tx)).ToList();
+        var result = new List<(BankRow, EntryRow)>();
+        foreach (var entry in entries)
+        {
+            var bank = await c.QuerySingleAsync<BankRow>($"SELECT {BankColumns} FROM banks b WHERE b.name = @name", new { name = entry.bank }, tx);
+            result.Add((bank, entry));
+        }
+        return result;
+    }
+
     public static async Task<BankView> ToViewAsync(DbConnection c, DbTransaction? tx, BankRow row)
     {
         var members = (await c.QueryAsync<string>("SELECT org_id FROM bank_members WHERE bank_id = @id ORDER BY org_id", new { row.id }, tx))

@@ -241,30 +241,45 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, TimePro
             var entry = await BankStore.FindEntryAsync(c, tx, bank.id, entryId);
             if (entry is null) return Error.NotFound("entry");
             seq = entry.seq;
-            var now = Time.Now(clock);
-            var previous = await c.QuerySingleOrDefaultAsync<string>(
-                "SELECT opinion FROM bank_opinions WHERE entry_id = @id AND org_id = @org", new { entry.id, org = caller.OrganizationId.ToString() }, tx);
-            await c.ExecuteAsync(
-                """
-                INSERT INTO bank_opinions (entry_id, org_id, opinion, recorded_at) VALUES (@id, @org, @opinion, @now)
-                ON CONFLICT (entry_id, org_id) DO UPDATE SET opinion = excluded.opinion, recorded_at = excluded.recorded_at
-                """, new { entry.id, org = caller.OrganizationId.ToString(), opinion = request.Opinion, now = Time.Store(now) }, tx);
-            await AuditLog.AppendAsync(c, tx, now, caller, "bank.opinion_recorded", subjectId: entryId,
-                data: new { bank = bank.name, opinion = request.Opinion, previous });
-            if (bank.owner_org_id == caller.OrganizationId.ToString())
-            {
-                var falsePositive = request.Opinion == Opinions.FalsePositive;
-                if ((entry.owner_false_positive == 1) != falsePositive)
-                {
-                    await c.ExecuteAsync("UPDATE bank_entries SET owner_false_positive = @fp WHERE seq = @seq", new { fp = falsePositive ? 1 : 0, entry.seq }, tx);
-                    await BankStore.RecordChangeAsync(c, tx, bank.id, entry.id,
-                        falsePositive ? BankChanges.FalsePositive : BankChanges.FalsePositiveWithdrawn, now);
-                }
-            }
+            await ApplyOpinionAsync(c, tx, Time.Now(clock), caller, bank, entry, request.Opinion!);
             return BankStore.ToView((await BankStore.FindEntryAsync(c, tx, bank.id, entryId))!);
         }, ct);
         if (result.IsSuccess) await index.RefreshAsync(seq, ct);
         return result;
+    }
+
+    /// <summary>
+    /// Records (or replaces) <paramref name="caller"/>'s opinion inside the caller's transaction; the owner's
+    /// false_positive stops the entry matching. The index must be refreshed for the entry's seq after commit.
+    /// </summary>
+    internal static async Task ApplyOpinionAsync(DbConnection c, DbTransaction tx, DateTimeOffset now, Caller caller,
+        BankStore.BankRow bank, BankStore.EntryRow entry, string opinion, object? why = null)
+    {
+        var previous = await c.QuerySingleOrDefaultAsync<string>(
+            "SELECT opinion FROM bank_opinions WHERE entry_id = @id AND org_id = @org", new { entry.id, org = caller.OrganizationId.ToString() }, tx);
+        await c.ExecuteAsync(
+            """
+            INSERT INTO bank_opinions (entry_id, org_id, opinion, recorded_at) VALUES (@id, @org, @opinion, @now)
+            ON CONFLICT (entry_id, org_id) DO UPDATE SET opinion = excluded.opinion, recorded_at = excluded.recorded_at
+            """, new { entry.id, org = caller.OrganizationId.ToString(), opinion, now = Time.Store(now) }, tx);
+        await AuditLog.AppendAsync(c, tx, now, caller, "bank.opinion_recorded", subjectId: Guid.Parse(entry.id),
+            data: why is null ? new { bank = bank.name, opinion, previous } : new { bank = bank.name, opinion, previous, because = why });
+        if (bank.owner_org_id == caller.OrganizationId.ToString())
+        {
+            var falsePositive = opinion == Opinions.FalsePositive;
+            if ((entry.owner_false_positive == 1) != falsePositive)
+            {
+                await c.ExecuteAsync("UPDATE bank_entries SET owner_false_positive = @fp WHERE seq = @seq", new { fp = falsePositive ? 1 : 0, entry.seq }, tx);
+                await BankStore.RecordChangeAsync(c, tx, bank.id, entry.id,
+                    falsePositive ? BankChanges.FalsePositive : BankChanges.FalsePositiveWithdrawn, now);
+            }
+        }
+    }
+
+    /// <summary>Brings the in-memory index up to date with entries changed by a committed transaction.</summary>
+    internal async Task RefreshIndexAsync(IEnumerable<long> seqs, CancellationToken ct)
+    {
+        foreach (var seq in seqs) await index.RefreshAsync(seq, ct);
     }
 
     /// <summary>The bank's changes after <paramref name="after"/> (a cursor from an earlier page; none for the start), oldest first.</summary>

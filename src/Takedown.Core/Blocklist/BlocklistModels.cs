@@ -3,7 +3,7 @@ namespace Takedown.Core.Blocklist;
 public sealed record ProposeListingRequest(
     string? Domain, string? Url, string? Category, string? Reasons, Guid? OrderId, string? Evidence,
     DateTimeOffset? HostNotifiedAt, bool? HostUnreachable, string? HostUnreachableReason,
-    bool? Emergency, string? EmergencyJustification);
+    bool? Emergency, string? EmergencyJustification, Guid? OrderItemId = null);
 
 public sealed record DelistRequest(string? Reason);
 
@@ -25,7 +25,8 @@ public sealed record ListingView(
     Guid ProposedByKey, DateTimeOffset ProposedAt, Guid? ApprovedByKey, DateTimeOffset? ApprovedAt,
     DateTimeOffset? ActiveFrom, DateTimeOffset? ActivatedAt, DateTimeOffset? ReviewDueAt, DateTimeOffset? LastReviewedAt,
     bool ReviewOverdue, DateTimeOffset? DelistedAt, string? DelistReason,
-    bool AwaitingAnswer, IReadOnlyList<RecommendationView> Recommendations);
+    bool AwaitingAnswer, IReadOnlyList<RecommendationView> Recommendations,
+    Guid? OrderItemId, DateTimeOffset? ReinstatementFlaggedAt);
 
 public sealed record ListingPage(IReadOnlyList<ListingView> Data, string? NextCursor);
 

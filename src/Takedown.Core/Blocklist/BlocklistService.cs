@@ -23,7 +23,8 @@ public sealed class BlocklistService(IDatabase db, TimeProvider clock, Blocklist
         string id, string authority_id, string kind, string value, string match_value, string category, string status, string body_json,
         string? order_id, string? host_notified_at, long host_unreachable, long emergency, string proposed_by_key, string proposed_at,
         string? approved_by_key, string? approved_at, string? active_from, string? activated_at, string? review_due_at,
-        string? last_reviewed_at, string? delisted_at, string? delisted_by_key, string? delist_reason);
+        string? last_reviewed_at, string? delisted_at, string? delisted_by_key, string? delist_reason, string? order_item_id,
+        string? reinstatement_flagged_at);
 
     private sealed record RecommendationRow(
         string id, string listing_id, string oversight_id, string key_id, string recommendation, string reasons, string created_at,
@@ -32,7 +33,7 @@ public sealed class BlocklistService(IDatabase db, TimeProvider clock, Blocklist
     internal const string Columns =
         "id, authority_id, kind, value, match_value, category, status, body_json, order_id, host_notified_at, host_unreachable, emergency, " +
         "proposed_by_key, proposed_at, approved_by_key, approved_at, active_from, activated_at, review_due_at, last_reviewed_at, " +
-        "delisted_at, delisted_by_key, delist_reason";
+        "delisted_at, delisted_by_key, delist_reason, order_item_id, reinstatement_flagged_at";
 
     private static readonly string[] LiveStatuses = [ListingStatuses.Pending, ListingStatuses.Approved, ListingStatuses.Active];
 
@@ -52,6 +53,13 @@ public sealed class BlocklistService(IDatabase db, TimeProvider clock, Blocklist
                     new { id = orderId.ToString(), a = caller.OrganizationId.ToString() }, tx);
                 if (own == 0) return Error.Invalid("order_id", "is not one of your organisation's orders");
             }
+            if (request.OrderItemId is { } itemId)
+            {
+                var ownItem = await c.ExecuteScalarAsync<long>(
+                    "SELECT COUNT(*) FROM order_items i JOIN orders o ON o.id = i.order_id WHERE i.id = @id AND o.authority_id = @a",
+                    new { id = itemId.ToString(), a = caller.OrganizationId.ToString() }, tx);
+                if (ownItem == 0) return Error.Invalid("order_item_id", "is not an item of one of your organisation's orders");
+            }
             var live = await c.ExecuteScalarAsync<long>(
                 $"SELECT COUNT(*) FROM blocklist_listings WHERE kind = @kind AND match_value = @match AND {Sql.In(c, "status", "@live")}",
                 new { kind, match, live = LiveStatuses }, tx);
@@ -63,12 +71,12 @@ public sealed class BlocklistService(IDatabase db, TimeProvider clock, Blocklist
                 $"""
                 INSERT INTO blocklist_listings ({Columns})
                 VALUES (@id, @authority, @kind, @value, @match, @category, 'pending', @body, @order, @notified, @unreachable, @emergency,
-                        @key, @now, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)
+                        @key, @now, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, @item, NULL)
                 """,
                 new
                 {
                     id = id.ToString(), authority = caller.OrganizationId.ToString(), kind, value, match, category = request.Category,
-                    body = JsonSerializer.Serialize(body, TakedownJson.Options), order = request.OrderId?.ToString(),
+                    body = JsonSerializer.Serialize(body, TakedownJson.Options), order = request.OrderId?.ToString(), item = request.OrderItemId?.ToString(),
                     notified = Time.Store(request.HostNotifiedAt), unreachable = request.HostUnreachable == true ? 1 : 0,
                     emergency = request.Emergency == true ? 1 : 0, key = caller.KeyId.ToString(), now = Time.Store(now),
                 }, tx);
@@ -152,7 +160,8 @@ public sealed class BlocklistService(IDatabase db, TimeProvider clock, Blocklist
             else
             {
                 var due = now.AddDays(options.ReviewDays);
-                await c.ExecuteAsync("UPDATE blocklist_listings SET last_reviewed_at = @now, review_due_at = @due WHERE id = @id",
+                // A confirmed re-check also answers a reinstatement flag.
+                await c.ExecuteAsync("UPDATE blocklist_listings SET last_reviewed_at = @now, review_due_at = @due, reinstatement_flagged_at = NULL WHERE id = @id",
                     new { now = Time.Store(now), due = Time.Store(due), id = row.id }, tx);
                 await AuditLog.AppendAsync(c, tx, now, caller, "blocklist.reviewed", subjectId: id, data: new { review_due_at = due }, platformVisible: false);
             }
@@ -344,7 +353,8 @@ public sealed class BlocklistService(IDatabase db, TimeProvider clock, Blocklist
             Guid.Parse(r.proposed_by_key), Time.Load(r.proposed_at), r.approved_by_key is null ? null : Guid.Parse(r.approved_by_key), Time.LoadNullable(r.approved_at),
             Time.LoadNullable(r.active_from), Time.LoadNullable(r.activated_at), reviewDue, Time.LoadNullable(r.last_reviewed_at),
             r.status == ListingStatuses.Active && reviewDue <= now, Time.LoadNullable(r.delisted_at), r.delist_reason,
-            r.status != ListingStatuses.Delisted && recs.Any(x => x.Recommendation == "lift" && x.Answer is null), recs);
+            r.status != ListingStatuses.Delisted && recs.Any(x => x.Recommendation == "lift" && x.Answer is null), recs,
+            r.order_item_id is null ? null : Guid.Parse(r.order_item_id), Time.LoadNullable(r.reinstatement_flagged_at));
     }
 
     private static string Prefixed(string alias) => string.Join(", ", Columns.Split(", ").Select(col => $"{alias}.{col}"));

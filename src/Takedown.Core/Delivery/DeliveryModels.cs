@@ -10,6 +10,9 @@ public static class EventTypes
     public const string OrderOverdue = "order.overdue";
     public const string OrderClarified = "order.clarified";
     public const string OrderWithdrawn = "order.withdrawn";
+    public const string OrderItemReinstated = "order.item_reinstated";
+    public const string ScrutinyRequested = "scrutiny.requested";
+    public const string ScrutinyDecided = "scrutiny.decided";
     public const string DeconflictionRequested = "deconfliction.requested";
     public const string DataRequestCreated = "data_request.created";
     public const string DataRequestEmergency = "data_request.emergency";
@@ -19,8 +22,8 @@ public static class EventTypes
     public const string WebhookRecovered = "webhook.recovered";
 
     public static readonly string[] All =
-        [OrderCreated, OrderItemActioned, OrderOverdue, OrderClarified, OrderWithdrawn, DeconflictionRequested,
-         DataRequestCreated, DataRequestEmergency, DataRequestEscalated, DataRequestProduced, WebhookFailing, WebhookRecovered];
+        [OrderCreated, OrderItemActioned, OrderOverdue, OrderClarified, OrderWithdrawn, OrderItemReinstated, ScrutinyRequested, ScrutinyDecided,
+         DeconflictionRequested, DataRequestCreated, DataRequestEmergency, DataRequestEscalated, DataRequestProduced, WebhookFailing, WebhookRecovered];
 }
 
 public static class EndpointStatuses

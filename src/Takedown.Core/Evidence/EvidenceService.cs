@@ -160,7 +160,7 @@ public sealed class EvidenceService(IDatabase db, TimeProvider clock, EvidenceOp
         return item == 0 ? Error.NotFound("item") : null;
     }
 
-    private string PathOf(string sha) => Path.Combine(Path.GetFullPath(options.Directory), sha[..2], sha[2..4], sha);
+    internal string PathOf(string sha) => Path.Combine(Path.GetFullPath(options.Directory), sha[..2], sha[2..4], sha);
 
     private Error TooLarge() => new(ErrorKind.TooLarge, "File too large", $"Evidence files are at most {options.MaxBytes} bytes.",
         new Dictionary<string, string[]> { ["file"] = [$"must be at most {options.MaxBytes} bytes"] });

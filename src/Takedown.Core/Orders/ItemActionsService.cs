@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Logging;
+using Takedown.Core.Accountability;
 using Takedown.Core.Audit;
 using Takedown.Core.Common;
 using Takedown.Core.Delivery;
@@ -54,13 +55,14 @@ public sealed class ItemActionsService(IDatabase db, TimeProvider clock, ILogger
         await c.ExecuteAsync(
             """
             UPDATE order_items SET status = @status, action = @action, reason = @reason, explanation = @explanation, rule_id = @rule,
-                   acted_at = @acted, late = @late
+                   acted_at = @acted, late = @late, preserve_until = @preserve
             WHERE id = @id
             """,
             new
             {
                 status = r.Action, action = r.Action, reason = r.Reason, explanation = r.Explanation?.Trim(), rule = r.RuleId,
                 acted = Time.Store(actedAt), late = late ? 1 : 0, id = item.id,
+                preserve = r.Action is Actions.Removed or Actions.Disabled ? Time.Store(Preservation.UntilAfter(actedAt)) : null,
             }, tx);
         await OrderStore.RefreshStatusAsync(c, tx, orderId, now);
         await AuditLog.AppendAsync(c, tx, now, caller, "order.item_actioned", orderId: Guid.Parse(orderId), itemId: Guid.Parse(item.id),

@@ -27,10 +27,13 @@ public static class ItemStatuses
     public const string NotActioned = "not_actioned";
     public const string Withdrawn = "withdrawn";
 
+    /// <summary>Removed or disabled, then put back (complaint upheld for the uploader, scrutiny found the order infringing, court).</summary>
+    public const string Reinstated = "reinstated";
+
     /// <summary>States in which the platform still owes an answer.</summary>
     public static readonly string[] Open = [Pending, Overdue];
 
-    public static bool IsFinal(string s) => s is Removed or Disabled or Impossible or NotActioned or Withdrawn;
+    public static bool IsFinal(string s) => s is Removed or Disabled or Impossible or NotActioned or Withdrawn or Reinstated;
 }
 
 public static class OrderStatuses
