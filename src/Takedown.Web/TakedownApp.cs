@@ -99,6 +99,7 @@ public static class TakedownApp
         services.AddSingleton<ScrutinyService>();
         services.AddSingleton<PreservationService>();
         services.AddSingleton<StatementsService>();
+        services.AddSingleton<TransparencyReportsService>();
         services.AddOptions<PreservationOptions>().Bind(builder.Configuration.GetSection("Preservation"))
             .Validate(o => o.SweepIntervalHours is >= 1 and <= 168, "Preservation:SweepIntervalHours must be between 1 and 168").ValidateOnStart();
         services.AddHostedService<PreservationSweeper>();
@@ -248,6 +249,7 @@ public static class TakedownApp
         app.MapScrutiny();
         app.MapPreservation();
         app.MapStatements();
+        app.MapTransparencyReports();
         app.MapStopPage();
         app.MapEvidence();
         app.MapRazorPages();

@@ -7,6 +7,9 @@ using Takedown.Core.Storage;
 namespace Takedown.Core.Transparency;
 
 /// <summary>Time from receipt to the platform's action, summarised.</summary>
+/// <summary>Time to action in whole seconds, as the transparency reports give it.</summary>
+public sealed record TimeToActionFigures(int Actions, long? MedianSeconds, long? P90Seconds, long? P99Seconds, double? ShareWithinDeadline);
+
 public sealed record TimeToAction(int Actions, TimeSpan? Median, TimeSpan? P90, double? ShareWithinHour, IReadOnlyList<int> Histogram);
 
 /// <summary>The figures of one counterpart: a platform, as its authority sees it, or an authority, as its platform sees it.</summary>
@@ -75,6 +78,19 @@ public sealed class OrderStatisticsService(IDatabase db, TimeProvider clock)
         if (durations.Count == 0) return new TimeToAction(0, null, null, null, histogram);
         return new TimeToAction(durations.Count, Percentile(durations, 0.5), Percentile(durations, 0.9),
             durations.Count(d => d <= OrdersService.RemovalOrderDeadline) / (double)durations.Count, histogram);
+    }
+
+    /// <summary>
+    /// Time to action for a report: median, p90, p99 (nearest rank) and the share acted on within the item's own
+    /// deadline. The one place these figures are computed, for the dashboard and the transparency reports alike.
+    /// </summary>
+    public static TimeToActionFigures Figures(IEnumerable<(TimeSpan Duration, bool WithinDeadline)> actions)
+    {
+        var list = actions.Select(a => (Duration: a.Duration < TimeSpan.Zero ? TimeSpan.Zero : a.Duration, a.WithinDeadline)).ToList();
+        if (list.Count == 0) return new TimeToActionFigures(0, null, null, null, null);
+        var sorted = list.Select(a => a.Duration).Order().ToList();
+        return new TimeToActionFigures(list.Count, (long)Percentile(sorted, 0.5).TotalSeconds, (long)Percentile(sorted, 0.9).TotalSeconds,
+            (long)Percentile(sorted, 0.99).TotalSeconds, Math.Round(list.Count(a => a.WithinDeadline) / (double)list.Count, 4));
     }
 
     /// <summary>Nearest-rank percentile over sorted values.</summary>

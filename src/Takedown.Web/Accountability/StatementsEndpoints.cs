@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
@@ -31,8 +30,8 @@ internal static class StatementsEndpoints
         string? from, string? to, string? batch, ClaimsPrincipal user, StatementsService statements, CancellationToken ct)
     {
         var v = new Validator();
-        var start = ParseDate(v, "from", from);
-        var end = ParseDate(v, "to", to);
+        var start = Dates.Parse(v, "from", from);
+        var end = Dates.Parse(v, "to", to);
         if (batch is not null and not ("true" or "false")) v.Add("batch", "must be true or false");
         if (!v.IsValid) return Problems.From(v.ToError());
         var result = await statements.ExportAsync(user.ToCaller(), start, end, ct);
@@ -48,19 +47,5 @@ internal static class StatementsEndpoints
             foreach (var statement in result.Value) text.Append(JsonSerializer.Serialize(statement, TakedownJson.Options)).Append('\n');
         }
         return TypedResults.Text(text.ToString(), "application/jsonl", Encoding.UTF8);
-    }
-
-    /// <summary>A date (YYYY-MM-DD, midnight UTC) or a full ISO 8601 time.</summary>
-    private static DateTimeOffset? ParseDate(Validator v, string field, string? text)
-    {
-        if (text is null)
-        {
-            v.Add(field, "is required (YYYY-MM-DD or an ISO 8601 time)");
-            return null;
-        }
-        if (DateTimeOffset.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var day)) return day;
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) return at;
-        v.Add(field, "is not a date (YYYY-MM-DD) or an ISO 8601 time");
-        return null;
     }
 }
