@@ -15,6 +15,7 @@ namespace Takedown.Core.Matching;
 public sealed class MatchIndex(IDatabase db, ILogger<MatchIndex> log)
 {
     private volatile PdqIndex _index = new();
+    private volatile TextIndex _text = new();
     private readonly SemaphoreSlim _sync = new(1, 1);
 
     /// <summary>Entries held, enabled or not.</summary>
@@ -39,6 +40,11 @@ public sealed class MatchIndex(IDatabase db, ILogger<MatchIndex> log)
         var index = PdqIndex.Build(ids.ToArray(), hashes.ToArray());
         foreach (var seq in disabled) index.SetEnabled(seq, false);
         _index = index;
+        var text = new TextIndex();
+        foreach (var (seq, signal, enabled, fp) in await c.QueryAsync<(long seq, string signal, long enabled, long owner_false_positive)>(
+                     "SELECT seq, signal, enabled, owner_false_positive FROM bank_entries WHERE signal_type = 'text'"))
+            if (TextSignature.TryParse(signal, out var signature)) text.Set(seq, signature, enabled == 1 && fp == 0);
+        _text = text;
         MatchingLog.IndexLoaded(log, ids.Count, watch.ElapsedMilliseconds);
     }
 
@@ -54,8 +60,14 @@ public sealed class MatchIndex(IDatabase db, ILogger<MatchIndex> log)
             await using var c = await db.OpenAsync(CancellationToken.None);
             var row = await c.QuerySingleOrDefaultAsync<(string signal_type, string signal, long enabled, long owner_false_positive)?>(
                 "SELECT signal_type, signal, enabled, owner_false_positive FROM bank_entries WHERE seq = @seq", new { seq });
-            if (row is not { signal_type: "pdq" } r) return;
+            if (row is not { } r) return;
             var matchable = r.enabled == 1 && r.owner_false_positive == 0;
+            if (r.signal_type == "text")
+            {
+                if (!_text.SetEnabled(seq, matchable) && TextSignature.TryParse(r.signal, out var signature)) _text.Set(seq, signature, matchable);
+                return;
+            }
+            if (r.signal_type != "pdq") return;
             if (!_index.SetEnabled(seq, matchable)) _index.Add(seq, PdqHash.Parse(r.signal), matchable);
         }
         finally
@@ -66,6 +78,9 @@ public sealed class MatchIndex(IDatabase db, ILogger<MatchIndex> log)
 
     /// <summary>The seq and distance of every matchable PDQ entry within the radius, of any bank.</summary>
     public IReadOnlyList<PdqMatch> Match(PdqHash query, int radius) => _index.Match(query, radius);
+
+    /// <summary>Every matchable text entry overlapping one of the query's signatures by at least <paramref name="minOverlap"/>.</summary>
+    public IReadOnlyList<TextMatch> MatchText(IReadOnlyList<TextSignature> queries, double minOverlap) => _text.Match(queries, minOverlap);
 }
 
 internal static partial class MatchingLog

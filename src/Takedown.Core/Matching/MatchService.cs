@@ -10,17 +10,26 @@ namespace Takedown.Core.Matching;
 
 public sealed record SignalQuery(string? SignalType, string? Signal);
 
-public sealed record MatchRequest(string? SignalType, string? Signal, int? Radius);
+/// <summary>One signal, or a text to match (<see cref="Text"/>, signal_type text or none).</summary>
+public sealed record MatchRequest(string? SignalType, string? Signal, int? Radius, string? Text = null);
 
 public sealed record BatchMatchRequest(IReadOnlyList<SignalQuery>? Signals, int? Radius);
 
-/// <summary>One matching entry; <see cref="Distance"/> is the Hamming distance for pdq and 0 for exact signals.</summary>
+/// <summary>
+/// One matching entry; <see cref="Distance"/> is the Hamming distance for pdq, 0 for exact signals and
+/// url entries, and for text 100 minus the estimated overlap in percent (0 for a copy).
+/// </summary>
 public sealed record MatchView(string Bank, Guid EntryId, string SignalType, string Signal, int Distance, EntryLabels Labels);
 
 public sealed record MatchResponse(IReadOnlyList<MatchView> Matches);
 
 /// <summary>The signals computed from an uploaded file (pdq is null when the file is not an image).</summary>
-public sealed record FileHashes(string? Pdq, int? Quality, string Md5, string Sha256, string? PdqError);
+public sealed record FileHashes(string? Pdq, int? Quality, string Md5, string Sha256, string? PdqError)
+{
+    /// <summary>The text signal of a .txt upload.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Text { get; init; }
+}
 
 public sealed record FileMatchResponse(IReadOnlyList<MatchView> Matches, FileHashes Hashes);
 
@@ -39,9 +48,18 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
     {
         var v = new Validator();
         var radius = ValidateRadius(v, request.Radius);
+        if (request.Text is not null)
+        {
+            if (request.SignalType is not null && request.SignalType != SignalTypes.Text) v.Add("text", "is only given for signal_type text");
+            if (request.Signal is not null) v.Add("signal", "give either the text or a signal, not both");
+            if (!v.IsValid) return v.ToError();
+            var text = TextQuery(request.Text, "text");
+            if (!text.IsSuccess) return text.Error!;
+            return (await LookUpAsync(caller, [text.Value], radius, ct))[0];
+        }
         var query = ValidateSignal(v, "", request.SignalType, request.Signal);
         if (!v.IsValid) return v.ToError();
-        var results = await LookUpAsync(caller, [[query!.Value]], radius, ct);
+        var results = await LookUpAsync(caller, [Expand(query!.Value)], radius, ct);
         return results[0];
     }
 
@@ -54,7 +72,7 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
         if (!v.IsValid) return v.ToError();
         var queries = request.Signals!.Select((s, i) => ValidateSignal(v, $"signals[{i}].", s?.SignalType, s?.Signal)).ToList();
         if (!v.IsValid) return v.ToError();
-        var results = await LookUpAsync(caller, queries.Select(q => new[] { q!.Value }).ToList(), radius, ct);
+        var results = await LookUpAsync(caller, queries.Select(q => Expand(q!.Value)).ToList(), radius, ct);
         return new BatchMatchResponse(results);
     }
 
@@ -62,7 +80,7 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
     /// Hashes an uploaded file and looks up its MD5, SHA-256 and all eight dihedral PDQ hashes, so
     /// rotated and mirrored copies are caught. A file that is not an image still matches exactly.
     /// </summary>
-    public async Task<Result<FileMatchResponse>> MatchFileAsync(Caller caller, ReadOnlyMemory<byte> file, int? radiusValue, CancellationToken ct)
+    public async Task<Result<FileMatchResponse>> MatchFileAsync(Caller caller, ReadOnlyMemory<byte> file, int? radiusValue, CancellationToken ct, string? fileName = null)
     {
         var v = new Validator();
         var radius = ValidateRadius(v, radiusValue);
@@ -72,6 +90,17 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
         var md5 = ExactHashes.Md5Hex(file.Span);
         var sha256 = ExactHashes.Sha256Hex(file.Span);
         var queries = new List<(string Type, string Signal)> { (SignalTypes.Md5, md5), (SignalTypes.Sha256, sha256) };
+        if (fileName is not null && fileName.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
+        {
+            var decoded = BanksService.DecodeText(file);
+            if (!decoded.IsSuccess) return decoded.Error!;
+            var text = TextQuery(decoded.Value, "file");
+            if (!text.IsSuccess) return text.Error!;
+            queries.AddRange(text.Value);
+            var textResults = await LookUpAsync(caller, [queries.ToArray()], radius, ct);
+            return new FileMatchResponse(textResults[0].Matches, new FileHashes(null, null, md5, sha256, "not an image (a .txt file, matched as text)")
+                { Text = text.Value[0].Signal });
+        }
         var pdq = PdqHasher.HashImage(file.Span, hashing.Limits, includeDihedral: true);
         if (pdq.IsSuccess && pdq.Quality >= SignalTypes.MinPdqQuality)
             queries.AddRange(pdq.Dihedral!.All.Distinct().Select(h => (SignalTypes.Pdq, h.ToString())));
@@ -87,7 +116,7 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
         await using var c = await db.OpenAsync(ct);
         // Exact signals go through the (signal_type, signal) index, a few hundred at a time.
         var exactSeqs = new Dictionary<(string, string), List<long>>();
-        foreach (var byType in groups.SelectMany(g => g).Where(q => q.Type != SignalTypes.Pdq).Distinct().GroupBy(q => q.Type))
+        foreach (var byType in groups.SelectMany(g => g).Where(q => q.Type is not (SignalTypes.Pdq or SignalTypes.Text)).Distinct().GroupBy(q => q.Type))
         {
             foreach (var chunk in byType.Select(q => q.Signal).Chunk(400))
             {
@@ -104,8 +133,14 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
         foreach (var group in groups)
         {
             var best = new Dictionary<long, int>();
+            var texts = group.Where(q => q.Type == SignalTypes.Text).Select(q => TextSignature.TryParse(q.Signal, out var t) ? t : null)
+                .OfType<TextSignature>().ToList();
+            if (texts.Count > 0)
+                foreach (var m in index.MatchText(texts, hashing.MinTextOverlap))
+                    best[m.Id] = best.TryGetValue(m.Id, out var d) ? Math.Min(d, m.Distance) : m.Distance;
             foreach (var (type, signal) in group)
             {
+                if (type == SignalTypes.Text) continue;
                 if (type == SignalTypes.Pdq)
                 {
                     foreach (var m in index.Match(PdqHash.Parse(signal), radius))
@@ -140,6 +175,19 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
             .ToList())).ToList();
         MatchingLog.Matched(log, groups.Count, responses.Sum(r => r.Matches.Count));
         return responses;
+    }
+
+    /// <summary>A URL is looked up by its canonical form under both schemes and by each enclosing domain.</summary>
+    private static (string Type, string Signal)[] Expand((string Type, string Signal) query) =>
+        query.Type == SignalTypes.Url ? UrlSignals.LookupKeys(query.Signal).Select(k => (SignalTypes.Url, k)).ToArray() : [query];
+
+    /// <summary>The signatures of a query text (the whole, then windows of long texts), or why it cannot be matched.</summary>
+    private Result<(string Type, string Signal)[]> TextQuery(string text, string field)
+    {
+        if (text.Length > hashing.MaxTextChars) return Error.Invalid(field, $"must be at most {hashing.MaxTextChars} characters");
+        var signatures = TextIndex.QuerySignatures(text);
+        if (signatures[0].Shingles == 0) return Error.Invalid(field, "has no words to match on");
+        return signatures.Select(s => (SignalTypes.Text, s.ToString())).ToArray();
     }
 
     private static int ValidateRadius(Validator v, int? radius)
