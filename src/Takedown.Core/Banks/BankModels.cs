@@ -21,10 +21,12 @@ public static class SignalTypes
     public const string Sha256 = "sha256";
     public const string Url = "url";
     public const string Text = "text";
-    public static readonly string[] All = [Pdq, Md5, Sha256, Url, Text];
+    public const string Vpdq = "vpdq";
+    public const string VideoMd5 = "video_md5";
+    public static readonly string[] All = [Pdq, Md5, Sha256, Url, Text, Vpdq, VideoMd5];
 
     /// <summary>The types an uploaded file can be hashed to (text: a UTF-8 .txt file).</summary>
-    public static readonly string[] FromFile = [Pdq, Md5, Sha256, Text];
+    public static readonly string[] FromFile = [Pdq, Md5, Sha256, Text, Vpdq, VideoMd5];
 
     /// <summary>PDQ hashes below this quality are too weak to match on (Meta's and GIFCT's convention).</summary>
     public const int MinPdqQuality = 50;
@@ -35,7 +37,9 @@ public static class SignalTypes
         if (signal is null) return null;
         if (signalType == Url) return Takedown.Core.Common.UrlSignals.Normalize(signal);
         if (signalType == Text) return Takedown.Core.Hashing.TextSignature.TryParse(signal, out var text) ? text.ToString() : null;
-        var length = signalType switch { Pdq => 64, Md5 => 32, Sha256 => 64, _ => -1 };
+        if (signalType == Vpdq)
+            return Takedown.Core.Hashing.VideoSignature.TryParse(signal, out var frames) ? Takedown.Core.Hashing.VideoSignature.Format(frames) : null;
+        var length = signalType switch { Pdq => 64, Md5 => 32, VideoMd5 => 32, Sha256 => 64, _ => -1 };
         if (signal.Length != length) return null;
         foreach (var c in signal)
             if (!char.IsAsciiHexDigit(c)) return null;
@@ -45,7 +49,8 @@ public static class SignalTypes
     public static string FormatOf(string signalType) => signalType switch
     {
         Pdq => "must be 64 hexadecimal digits (a PDQ hash)",
-        Md5 => "must be 32 hexadecimal digits (an MD5 digest)",
+        Md5 or VideoMd5 => "must be 32 hexadecimal digits (an MD5 digest)",
+        Vpdq => "must be vPDQ frames as this service writes them (seconds,quality,hash separated by ;); or upload the video as multipart 'file'",
         Url => "must be an absolute http(s) URL, or a bare domain such as example.com",
         Text => "must be a text signature (count:1024 hex digits) as this service computes it; send the text itself as \"text\"",
         _ => "must be 64 hexadecimal digits (a SHA-256 digest)",

@@ -147,6 +147,12 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, TimePro
         {
             case SignalTypes.Md5: signal = ExactHashes.Md5Hex(file.Span); break;
             case SignalTypes.Sha256: signal = ExactHashes.Sha256Hex(file.Span); break;
+            case SignalTypes.VideoMd5: signal = ExactHashes.Md5Hex(file.Span); break;
+            case SignalTypes.Vpdq:
+                var video = await VideoHasher.HashAsync(file, hashing.Video, ct);
+                if (video.Error is not null) return VideoError(video.Error);
+                signal = VideoSignature.Format(video.Frames!);
+                break;
             case SignalTypes.Text:
                 var decoded = DecodeText(file);
                 if (!decoded.IsSuccess) return decoded.Error!;
@@ -190,6 +196,13 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, TimePro
             return Error.Invalid("file", "is not UTF-8 text");
         }
     }
+
+    /// <summary>A video that could not be hashed: 503 naming ffmpeg when it is missing, otherwise a problem naming the file.</summary>
+    internal static Error VideoError(VideoError error) => error.Kind switch
+    {
+        VideoErrorKind.FfmpegMissing => new Error(ErrorKind.Unavailable, "Video hashing unavailable", error.Reason),
+        _ => Error.Invalid("file", error.Reason),
+    };
 
     /// <summary>A decoding failure as a problem naming the file: too large is 413, anything else 400.</summary>
     internal static Error FileError(DecodeError error) => error.Kind == DecodeErrorKind.FileTooLarge

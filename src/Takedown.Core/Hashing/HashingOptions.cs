@@ -15,5 +15,8 @@ public sealed class HashingOptions
     /// <summary>The longest text hashed, in characters (default 1 million).</summary>
     public int MaxTextChars { get; set; } = 1_000_000;
 
+    /// <summary>Video decoding (ffmpeg) limits and vPDQ thresholds.</summary>
+    public VideoOptions Video { get; set; } = new();
+
     public ImageLimits Limits => new() { MaxBytes = MaxUploadBytes, MaxPixels = MaxImagePixels };
 }

@@ -19,13 +19,29 @@ public sealed record BatchMatchRequest(IReadOnlyList<SignalQuery>? Signals, int?
 /// One matching entry; <see cref="Distance"/> is the Hamming distance for pdq, 0 for exact signals and
 /// url entries, and for text 100 minus the estimated overlap in percent (0 for a copy).
 /// </summary>
-public sealed record MatchView(string Bank, Guid EntryId, string SignalType, string Signal, int Distance, EntryLabels Labels);
+public sealed record MatchView(string Bank, Guid EntryId, string SignalType, string Signal, int Distance, EntryLabels Labels)
+{
+    /// <summary>vpdq: the share of the query's frames found in the bank video (vPDQ's query match percentage).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? QueryFramesMatched { get; init; }
+
+    /// <summary>vpdq: the share of the bank video's frames found in the query.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? BankFramesMatched { get; init; }
+}
 
 public sealed record MatchResponse(IReadOnlyList<MatchView> Matches);
 
 /// <summary>The signals computed from an uploaded file (pdq is null when the file is not an image).</summary>
 public sealed record FileHashes(string? Pdq, int? Quality, string Md5, string Sha256, string? PdqError)
 {
+    /// <summary>A video's kept frames (after dropping near-identical ones) and frames decoded.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? VideoFrames { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? VideoFramesDecoded { get; init; }
+
     /// <summary>The text signal of a .txt upload.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? Text { get; init; }
@@ -101,6 +117,15 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
             return new FileMatchResponse(textResults[0].Matches, new FileHashes(null, null, md5, sha256, "not an image (a .txt file, matched as text)")
                 { Text = text.Value[0].Signal });
         }
+        if (VideoSniffer.IsLikelyVideo(file.Span))
+        {
+            var video = await VideoHasher.HashAsync(file, hashing.Video, ct);
+            if (video.Error is not null) return BanksService.VideoError(video.Error);
+            queries.Add((SignalTypes.VideoMd5, md5));
+            var videoResults = await LookUpAsync(caller, [queries.ToArray()], radius, ct, video.Frames);
+            return new FileMatchResponse(videoResults[0].Matches, new FileHashes(null, null, md5, sha256, "not an image (a video, matched as vpdq)")
+                { VideoFrames = video.Frames!.Count, VideoFramesDecoded = video.Decoded });
+        }
         var pdq = PdqHasher.HashImage(file.Span, hashing.Limits, includeDihedral: true);
         if (pdq.IsSuccess && pdq.Quality >= SignalTypes.MinPdqQuality)
             queries.AddRange(pdq.Dihedral!.All.Distinct().Select(h => (SignalTypes.Pdq, h.ToString())));
@@ -110,13 +135,15 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
     }
 
     /// <summary>One answer per group of signals (a group is one query: a signal, or a file's several hashes), best match per entry.</summary>
-    private async Task<List<MatchResponse>> LookUpAsync(Caller caller, IReadOnlyList<(string Type, string Signal)[]> groups, int radius, CancellationToken ct)
+    private async Task<List<MatchResponse>> LookUpAsync(Caller caller, IReadOnlyList<(string Type, string Signal)[]> groups, int radius, CancellationToken ct,
+        IReadOnlyList<VideoFrame>? videoFrames = null)
     {
+        var videoShares = new Dictionary<long, (double Query, double Bank)>();
         var hits = new List<Dictionary<long, int>>(groups.Count);
         await using var c = await db.OpenAsync(ct);
         // Exact signals go through the (signal_type, signal) index, a few hundred at a time.
         var exactSeqs = new Dictionary<(string, string), List<long>>();
-        foreach (var byType in groups.SelectMany(g => g).Where(q => q.Type is not (SignalTypes.Pdq or SignalTypes.Text)).Distinct().GroupBy(q => q.Type))
+        foreach (var byType in groups.SelectMany(g => g).Where(q => q.Type is not (SignalTypes.Pdq or SignalTypes.Text or SignalTypes.Vpdq)).Distinct().GroupBy(q => q.Type))
         {
             foreach (var chunk in byType.Select(q => q.Signal).Chunk(400))
             {
@@ -135,12 +162,21 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
             var best = new Dictionary<long, int>();
             var texts = group.Where(q => q.Type == SignalTypes.Text).Select(q => TextSignature.TryParse(q.Signal, out var t) ? t : null)
                 .OfType<TextSignature>().ToList();
+            var videos = group.Where(q => q.Type == SignalTypes.Vpdq).Select(q => VideoSignature.TryParse(q.Signal, out var f) ? f : null)
+                .OfType<List<VideoFrame>>().ToList();
+            if (videoFrames is not null) videos.Add(videoFrames.ToList());
+            foreach (var frames in videos)
+                foreach (var m in index.MatchVideo(frames, hashing.Video))
+                {
+                    best[m.Id] = best.TryGetValue(m.Id, out var d) ? Math.Min(d, m.Distance) : m.Distance;
+                    videoShares[m.Id] = (m.QueryMatched, m.BankMatched);
+                }
             if (texts.Count > 0)
                 foreach (var m in index.MatchText(texts, hashing.MinTextOverlap))
                     best[m.Id] = best.TryGetValue(m.Id, out var d) ? Math.Min(d, m.Distance) : m.Distance;
             foreach (var (type, signal) in group)
             {
-                if (type == SignalTypes.Text) continue;
+                if (type is SignalTypes.Text or SignalTypes.Vpdq) continue;
                 if (type == SignalTypes.Pdq)
                 {
                     foreach (var m in index.Match(PdqHash.Parse(signal), radius))
@@ -171,7 +207,11 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
             .Select(kv => (Row: usable[kv.Key], Distance: kv.Value))
             .OrderBy(x => x.Distance).ThenBy(x => x.Row.bank, StringComparer.Ordinal).ThenBy(x => x.Row.seq)
             .Select(x => new MatchView(x.Row.bank, Guid.Parse(x.Row.id), x.Row.signal_type, x.Row.signal, x.Distance,
-                new EntryLabels(x.Row.entity, x.Row.behaviour)))
+                new EntryLabels(x.Row.entity, x.Row.behaviour))
+            {
+                QueryFramesMatched = videoShares.TryGetValue(x.Row.seq, out var share) ? Math.Round(share.Query, 4) : null,
+                BankFramesMatched = videoShares.TryGetValue(x.Row.seq, out var share2) ? Math.Round(share2.Bank, 4) : null,
+            })
             .ToList())).ToList();
         MatchingLog.Matched(log, groups.Count, responses.Sum(r => r.Matches.Count));
         return responses;
