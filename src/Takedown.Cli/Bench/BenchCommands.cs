@@ -16,6 +16,8 @@ internal static class BenchCommands
         var bench = new Command("bench", "Measure hashing and matching on this machine (single thread).");
         bench.Subcommands.Add(HashBench());
         bench.Subcommands.Add(MatchBench());
+        bench.Subcommands.Add(MediaBench.Text());
+        bench.Subcommands.Add(MediaBench.Video());
         return bench;
     }
 

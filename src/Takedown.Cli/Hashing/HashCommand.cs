@@ -5,7 +5,10 @@ using Takedown.Core.Hashing;
 
 namespace Takedown.Cli.Hashing;
 
-/// <summary>`takedown hash PATH...`: PDQ (and MD5/SHA-256) of files and folders, recursively, on this machine.</summary>
+/// <summary>
+/// `takedown hash PATH...`: PDQ (and MD5/SHA-256) of files and folders, recursively, on this machine;
+/// .txt files give the text signal, videos (recognised by their container) vpdq and video_md5 (ffmpeg).
+/// </summary>
 internal static class HashCommand
 {
     public static Command Create()
@@ -37,6 +40,46 @@ internal static class HashCommand
         }
     }
 
+    /// <summary>Hashes a .txt file or a video and prints it; false when the file is neither (or failed, then recorded).</summary>
+    private static bool HashTextOrVideo(string file, byte[] bytes, string format, List<(string Path, string Reason)> failures)
+    {
+        string type, signal;
+        string? videoMd5 = null;
+        if (file.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
+        {
+            string text;
+            try { text = new System.Text.UTF8Encoding(false, true).GetString(bytes); }
+            catch (System.Text.DecoderFallbackException) { failures.Add((file, "is not UTF-8 text")); return true; }
+            var signature = TextSignature.Compute(text);
+            if (signature.Shingles == 0) { failures.Add((file, "has no words")); return true; }
+            (type, signal) = ("text", signature.ToString());
+        }
+        else if (VideoSniffer.IsLikelyVideo(bytes))
+        {
+            var (frames, error, _) = VideoHasher.HashFileAsync(file, new VideoOptions(), CancellationToken.None).GetAwaiter().GetResult();
+            if (error is not null) { failures.Add((file, error.Reason)); return true; }
+            (type, signal, videoMd5) = ("vpdq", VideoSignature.Format(frames!), ExactHashes.Md5Hex(bytes));
+        }
+        else return false;
+        switch (format)
+        {
+            case "json":
+                Console.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+                {
+                    ["path"] = file, ["signal_type"] = type, ["signal"] = signal, ["video_md5"] = videoMd5,
+                    ["md5"] = ExactHashes.Md5Hex(bytes), ["sha256"] = ExactHashes.Sha256Hex(bytes), ["error"] = null,
+                }));
+                break;
+            case "csv":
+                Console.Out.WriteLine(string.Join(',', Csv.Escape(file), "", "", ExactHashes.Md5Hex(bytes), ExactHashes.Sha256Hex(bytes), ""));
+                break;
+            default:
+                Console.Out.WriteLine($"{type}:{signal} - {file}");
+                break;
+        }
+        return true;
+    }
+
     private static int Run(string[] paths, string format)
     {
         var failures = new List<(string Path, string Reason)>();
@@ -63,6 +106,7 @@ internal static class HashCommand
                 failures.Add((file, ex.Message));
                 continue;
             }
+            if (HashTextOrVideo(file, bytes, format, failures)) { hashed++; continue; }
             var pdq = PdqHasher.HashImage(bytes);
             if (pdq.IsSuccess) hashed++;
             else failures.Add((file, pdq.Error!.Reason));

@@ -97,7 +97,19 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, TimePro
     {
         var v = new Validator();
         string? signal = null;
-        if (v.OneOf("signal_type", request.SignalType, SignalTypes.All) && v.Require("signal", request.Signal))
+        if (request.Text is not null)
+        {
+            if (request.SignalType is not null && request.SignalType != SignalTypes.Text) v.Add("text", "is only given for signal_type text");
+            else if (request.Signal is not null) v.Add("signal", "give either the text or its signature, not both");
+            else
+            {
+                var text = TextHash(request.Text, hashing);
+                if (!text.IsSuccess) return text.Error!;
+                signal = text.Value;
+                request = request with { SignalType = SignalTypes.Text };
+            }
+        }
+        else if (v.OneOf("signal_type", request.SignalType, SignalTypes.All) && v.Require("signal", request.Signal))
         {
             signal = SignalTypes.Normalize(request.SignalType!, request.Signal);
             if (signal is null) v.Add("signal", SignalTypes.FormatOf(request.SignalType!));
@@ -119,7 +131,7 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, TimePro
     {
         var v = new Validator();
         var signalType = request.SignalType ?? SignalTypes.Pdq;
-        v.OneOf("signal_type", signalType, SignalTypes.All);
+        v.OneOf("signal_type", signalType, SignalTypes.FromFile);
         ValidateCommon(v, request.Labels, request.Source);
         if (!v.IsValid) return v.ToError();
         // Existence and ownership first: a stranger's upload is not even decoded.
@@ -135,6 +147,19 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, TimePro
         {
             case SignalTypes.Md5: signal = ExactHashes.Md5Hex(file.Span); break;
             case SignalTypes.Sha256: signal = ExactHashes.Sha256Hex(file.Span); break;
+            case SignalTypes.VideoMd5: signal = ExactHashes.Md5Hex(file.Span); break;
+            case SignalTypes.Vpdq:
+                var video = await VideoHasher.HashAsync(file, hashing.Video, ct);
+                if (video.Error is not null) return VideoError(video.Error);
+                signal = VideoSignature.Format(video.Frames!);
+                break;
+            case SignalTypes.Text:
+                var decoded = DecodeText(file);
+                if (!decoded.IsSuccess) return decoded.Error!;
+                var textSignal = TextHash(decoded.Value, hashing, "file");
+                if (!textSignal.IsSuccess) return textSignal.Error!;
+                signal = textSignal.Value;
+                break;
             default:
                 var pdq = PdqHasher.HashImage(file.Span, hashing.Limits);
                 if (!pdq.IsSuccess) return FileError(pdq.Error!);
@@ -146,6 +171,38 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, TimePro
         }
         return await AddAsync(caller, bankName, signalType, signal, quality, request.Labels, request.Source, request.OrderItemId, "file", ct);
     }
+
+    /// <summary>The text signal of a text, or why it cannot be one (too long, or too few words to match on).</summary>
+    internal static Result<string> TextHash(string text, HashingOptions hashing, string field = "text")
+    {
+        if (text.Length > hashing.MaxTextChars) return Error.Invalid(field, $"must be at most {hashing.MaxTextChars} characters");
+        var signature = TextSignature.Compute(text);
+        if (signature.Shingles < TextIndex.MinSharedShingles)
+            return Error.Invalid(field, $"has {signature.Shingles} distinct word triples after normalisation: at least {TextIndex.MinSharedShingles} are needed to match on");
+        return signature.ToString();
+    }
+
+    /// <summary>An uploaded .txt file as text: UTF-8 (a byte-order mark is skipped), refused when it is not valid UTF-8.</summary>
+    internal static Result<string> DecodeText(ReadOnlyMemory<byte> file)
+    {
+        try
+        {
+            var span = file.Span;
+            if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) span = span[3..];
+            return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(span);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return Error.Invalid("file", "is not UTF-8 text");
+        }
+    }
+
+    /// <summary>A video that could not be hashed: 503 naming ffmpeg when it is missing, otherwise a problem naming the file.</summary>
+    internal static Error VideoError(VideoError error) => error.Kind switch
+    {
+        VideoErrorKind.FfmpegMissing => new Error(ErrorKind.Unavailable, "Video hashing unavailable", error.Reason),
+        _ => Error.Invalid("file", error.Reason),
+    };
 
     /// <summary>A decoding failure as a problem naming the file: too large is 413, anything else 400.</summary>
     internal static Error FileError(DecodeError error) => error.Kind == DecodeErrorKind.FileTooLarge

@@ -9,5 +9,14 @@ public sealed class HashingOptions
     /// <summary>The largest image, in pixels from its header (default 50 megapixels: a 200 MB pixel buffer at most).</summary>
     public long MaxImagePixels { get; set; } = 50_000_000;
 
+    /// <summary>A text matches a known text when at least this share of the smaller one's word 3-shingles is in the other (default 0.5).</summary>
+    public double MinTextOverlap { get; set; } = 0.5;
+
+    /// <summary>The longest text hashed, in characters (default 1 million).</summary>
+    public int MaxTextChars { get; set; } = 1_000_000;
+
+    /// <summary>Video decoding (ffmpeg) limits and vPDQ thresholds.</summary>
+    public VideoOptions Video { get; set; } = new();
+
     public ImageLimits Limits => new() { MaxBytes = MaxUploadBytes, MaxPixels = MaxImagePixels };
 }

@@ -15,6 +15,9 @@ namespace Takedown.Core.Matching;
 public sealed class MatchIndex(IDatabase db, ILogger<MatchIndex> log)
 {
     private volatile PdqIndex _index = new();
+    private volatile TextIndex _text = new();
+    private readonly Dictionary<long, (List<VideoFrame> Frames, bool Matchable)> _videos = [];
+    private readonly Lock _videoLock = new();
     private readonly SemaphoreSlim _sync = new(1, 1);
 
     /// <summary>Entries held, enabled or not.</summary>
@@ -39,6 +42,20 @@ public sealed class MatchIndex(IDatabase db, ILogger<MatchIndex> log)
         var index = PdqIndex.Build(ids.ToArray(), hashes.ToArray());
         foreach (var seq in disabled) index.SetEnabled(seq, false);
         _index = index;
+        var text = new TextIndex();
+        foreach (var (seq, signal, enabled, fp) in await c.QueryAsync<(long seq, string signal, long enabled, long owner_false_positive)>(
+                     "SELECT seq, signal, enabled, owner_false_positive FROM bank_entries WHERE signal_type = 'text'"))
+            if (TextSignature.TryParse(signal, out var signature)) text.Set(seq, signature, enabled == 1 && fp == 0);
+        _text = text;
+        var videos = new Dictionary<long, (List<VideoFrame>, bool)>();
+        foreach (var (seq, signal, enabled, fp) in await c.QueryAsync<(long seq, string signal, long enabled, long owner_false_positive)>(
+                     "SELECT seq, signal, enabled, owner_false_positive FROM bank_entries WHERE signal_type = 'vpdq'"))
+            if (VideoSignature.TryParse(signal, out var frames)) videos[seq] = (frames, enabled == 1 && fp == 0);
+        lock (_videoLock)
+        {
+            _videos.Clear();
+            foreach (var kv in videos) _videos[kv.Key] = kv.Value;
+        }
         MatchingLog.IndexLoaded(log, ids.Count, watch.ElapsedMilliseconds);
     }
 
@@ -54,8 +71,23 @@ public sealed class MatchIndex(IDatabase db, ILogger<MatchIndex> log)
             await using var c = await db.OpenAsync(CancellationToken.None);
             var row = await c.QuerySingleOrDefaultAsync<(string signal_type, string signal, long enabled, long owner_false_positive)?>(
                 "SELECT signal_type, signal, enabled, owner_false_positive FROM bank_entries WHERE seq = @seq", new { seq });
-            if (row is not { signal_type: "pdq" } r) return;
+            if (row is not { } r) return;
             var matchable = r.enabled == 1 && r.owner_false_positive == 0;
+            if (r.signal_type == "text")
+            {
+                if (!_text.SetEnabled(seq, matchable) && TextSignature.TryParse(r.signal, out var signature)) _text.Set(seq, signature, matchable);
+                return;
+            }
+            if (r.signal_type == "vpdq")
+            {
+                lock (_videoLock)
+                {
+                    if (_videos.TryGetValue(seq, out var v)) _videos[seq] = (v.Frames, matchable);
+                    else if (VideoSignature.TryParse(r.signal, out var frames)) _videos[seq] = (frames, matchable);
+                }
+                return;
+            }
+            if (r.signal_type != "pdq") return;
             if (!_index.SetEnabled(seq, matchable)) _index.Add(seq, PdqHash.Parse(r.signal), matchable);
         }
         finally
@@ -66,7 +98,33 @@ public sealed class MatchIndex(IDatabase db, ILogger<MatchIndex> log)
 
     /// <summary>The seq and distance of every matchable PDQ entry within the radius, of any bank.</summary>
     public IReadOnlyList<PdqMatch> Match(PdqHash query, int radius) => _index.Match(query, radius);
+
+    /// <summary>
+    /// Every matchable video entry whose frames match the query's as vPDQ decides: at least
+    /// MinBankFramesMatched of the bank video's frames and MinQueryFramesMatched of the query's
+    /// within FrameDistance. Compared frame set against frame set (O(F_q x F_c) per video).
+    /// Distance = 100 - the bank percentage.
+    /// </summary>
+    public IReadOnlyList<VideoMatch> MatchVideo(IReadOnlyList<VideoFrame> query, VideoOptions options)
+    {
+        List<(long Seq, List<VideoFrame> Frames)> candidates;
+        lock (_videoLock) candidates = _videos.Where(kv => kv.Value.Matchable).Select(kv => (kv.Key, kv.Value.Frames)).ToList();
+        var matches = new List<VideoMatch>();
+        foreach (var (seq, frames) in candidates)
+        {
+            var (q, b) = VideoSignature.Compare(query, frames, options.FrameDistance, options.MinFrameQuality);
+            if (b > 0 && b >= options.MinBankFramesMatched && q >= options.MinQueryFramesMatched)
+                matches.Add(new VideoMatch(seq, (int)Math.Round((1 - b) * 100), q, b));
+        }
+        return matches;
+    }
+
+    /// <summary>Every matchable text entry overlapping one of the query's signatures by at least <paramref name="minOverlap"/>.</summary>
+    public IReadOnlyList<TextMatch> MatchText(IReadOnlyList<TextSignature> queries, double minOverlap) => _text.Match(queries, minOverlap);
 }
+
+/// <summary>A bank video matching a query video, with vPDQ's two percentages (0..1).</summary>
+public readonly record struct VideoMatch(long Id, int Distance, double QueryMatched, double BankMatched);
 
 internal static partial class MatchingLog
 {

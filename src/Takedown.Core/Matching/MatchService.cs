@@ -10,17 +10,42 @@ namespace Takedown.Core.Matching;
 
 public sealed record SignalQuery(string? SignalType, string? Signal);
 
-public sealed record MatchRequest(string? SignalType, string? Signal, int? Radius);
+/// <summary>One signal, or a text to match (<see cref="Text"/>, signal_type text or none).</summary>
+public sealed record MatchRequest(string? SignalType, string? Signal, int? Radius, string? Text = null);
 
 public sealed record BatchMatchRequest(IReadOnlyList<SignalQuery>? Signals, int? Radius);
 
-/// <summary>One matching entry; <see cref="Distance"/> is the Hamming distance for pdq and 0 for exact signals.</summary>
-public sealed record MatchView(string Bank, Guid EntryId, string SignalType, string Signal, int Distance, EntryLabels Labels);
+/// <summary>
+/// One matching entry; <see cref="Distance"/> is the Hamming distance for pdq, 0 for exact signals and
+/// url entries, and for text 100 minus the estimated overlap in percent (0 for a copy).
+/// </summary>
+public sealed record MatchView(string Bank, Guid EntryId, string SignalType, string Signal, int Distance, EntryLabels Labels)
+{
+    /// <summary>vpdq: the share of the query's frames found in the bank video (vPDQ's query match percentage).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? QueryFramesMatched { get; init; }
+
+    /// <summary>vpdq: the share of the bank video's frames found in the query.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? BankFramesMatched { get; init; }
+}
 
 public sealed record MatchResponse(IReadOnlyList<MatchView> Matches);
 
 /// <summary>The signals computed from an uploaded file (pdq is null when the file is not an image).</summary>
-public sealed record FileHashes(string? Pdq, int? Quality, string Md5, string Sha256, string? PdqError);
+public sealed record FileHashes(string? Pdq, int? Quality, string Md5, string Sha256, string? PdqError)
+{
+    /// <summary>A video's kept frames (after dropping near-identical ones) and frames decoded.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? VideoFrames { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? VideoFramesDecoded { get; init; }
+
+    /// <summary>The text signal of a .txt upload.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Text { get; init; }
+}
 
 public sealed record FileMatchResponse(IReadOnlyList<MatchView> Matches, FileHashes Hashes);
 
@@ -39,9 +64,18 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
     {
         var v = new Validator();
         var radius = ValidateRadius(v, request.Radius);
+        if (request.Text is not null)
+        {
+            if (request.SignalType is not null && request.SignalType != SignalTypes.Text) v.Add("text", "is only given for signal_type text");
+            if (request.Signal is not null) v.Add("signal", "give either the text or a signal, not both");
+            if (!v.IsValid) return v.ToError();
+            var text = TextQuery(request.Text, "text");
+            if (!text.IsSuccess) return text.Error!;
+            return (await LookUpAsync(caller, [text.Value], radius, ct))[0];
+        }
         var query = ValidateSignal(v, "", request.SignalType, request.Signal);
         if (!v.IsValid) return v.ToError();
-        var results = await LookUpAsync(caller, [[query!.Value]], radius, ct);
+        var results = await LookUpAsync(caller, [Expand(query!.Value)], radius, ct);
         return results[0];
     }
 
@@ -54,7 +88,7 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
         if (!v.IsValid) return v.ToError();
         var queries = request.Signals!.Select((s, i) => ValidateSignal(v, $"signals[{i}].", s?.SignalType, s?.Signal)).ToList();
         if (!v.IsValid) return v.ToError();
-        var results = await LookUpAsync(caller, queries.Select(q => new[] { q!.Value }).ToList(), radius, ct);
+        var results = await LookUpAsync(caller, queries.Select(q => Expand(q!.Value)).ToList(), radius, ct);
         return new BatchMatchResponse(results);
     }
 
@@ -62,7 +96,7 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
     /// Hashes an uploaded file and looks up its MD5, SHA-256 and all eight dihedral PDQ hashes, so
     /// rotated and mirrored copies are caught. A file that is not an image still matches exactly.
     /// </summary>
-    public async Task<Result<FileMatchResponse>> MatchFileAsync(Caller caller, ReadOnlyMemory<byte> file, int? radiusValue, CancellationToken ct)
+    public async Task<Result<FileMatchResponse>> MatchFileAsync(Caller caller, ReadOnlyMemory<byte> file, int? radiusValue, CancellationToken ct, string? fileName = null)
     {
         var v = new Validator();
         var radius = ValidateRadius(v, radiusValue);
@@ -72,6 +106,26 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
         var md5 = ExactHashes.Md5Hex(file.Span);
         var sha256 = ExactHashes.Sha256Hex(file.Span);
         var queries = new List<(string Type, string Signal)> { (SignalTypes.Md5, md5), (SignalTypes.Sha256, sha256) };
+        if (fileName is not null && fileName.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
+        {
+            var decoded = BanksService.DecodeText(file);
+            if (!decoded.IsSuccess) return decoded.Error!;
+            var text = TextQuery(decoded.Value, "file");
+            if (!text.IsSuccess) return text.Error!;
+            queries.AddRange(text.Value);
+            var textResults = await LookUpAsync(caller, [queries.ToArray()], radius, ct);
+            return new FileMatchResponse(textResults[0].Matches, new FileHashes(null, null, md5, sha256, "not an image (a .txt file, matched as text)")
+                { Text = text.Value[0].Signal });
+        }
+        if (VideoSniffer.IsLikelyVideo(file.Span))
+        {
+            var video = await VideoHasher.HashAsync(file, hashing.Video, ct);
+            if (video.Error is not null) return BanksService.VideoError(video.Error);
+            queries.Add((SignalTypes.VideoMd5, md5));
+            var videoResults = await LookUpAsync(caller, [queries.ToArray()], radius, ct, video.Frames);
+            return new FileMatchResponse(videoResults[0].Matches, new FileHashes(null, null, md5, sha256, "not an image (a video, matched as vpdq)")
+                { VideoFrames = video.Frames!.Count, VideoFramesDecoded = video.Decoded });
+        }
         var pdq = PdqHasher.HashImage(file.Span, hashing.Limits, includeDihedral: true);
         if (pdq.IsSuccess && pdq.Quality >= SignalTypes.MinPdqQuality)
             queries.AddRange(pdq.Dihedral!.All.Distinct().Select(h => (SignalTypes.Pdq, h.ToString())));
@@ -81,13 +135,15 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
     }
 
     /// <summary>One answer per group of signals (a group is one query: a signal, or a file's several hashes), best match per entry.</summary>
-    private async Task<List<MatchResponse>> LookUpAsync(Caller caller, IReadOnlyList<(string Type, string Signal)[]> groups, int radius, CancellationToken ct)
+    private async Task<List<MatchResponse>> LookUpAsync(Caller caller, IReadOnlyList<(string Type, string Signal)[]> groups, int radius, CancellationToken ct,
+        IReadOnlyList<VideoFrame>? videoFrames = null)
     {
+        var videoShares = new Dictionary<long, (double Query, double Bank)>();
         var hits = new List<Dictionary<long, int>>(groups.Count);
         await using var c = await db.OpenAsync(ct);
         // Exact signals go through the (signal_type, signal) index, a few hundred at a time.
         var exactSeqs = new Dictionary<(string, string), List<long>>();
-        foreach (var byType in groups.SelectMany(g => g).Where(q => q.Type != SignalTypes.Pdq).Distinct().GroupBy(q => q.Type))
+        foreach (var byType in groups.SelectMany(g => g).Where(q => q.Type is not (SignalTypes.Pdq or SignalTypes.Text or SignalTypes.Vpdq)).Distinct().GroupBy(q => q.Type))
         {
             foreach (var chunk in byType.Select(q => q.Signal).Chunk(400))
             {
@@ -104,8 +160,23 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
         foreach (var group in groups)
         {
             var best = new Dictionary<long, int>();
+            var texts = group.Where(q => q.Type == SignalTypes.Text).Select(q => TextSignature.TryParse(q.Signal, out var t) ? t : null)
+                .OfType<TextSignature>().ToList();
+            var videos = group.Where(q => q.Type == SignalTypes.Vpdq).Select(q => VideoSignature.TryParse(q.Signal, out var f) ? f : null)
+                .OfType<List<VideoFrame>>().ToList();
+            if (videoFrames is not null) videos.Add(videoFrames.ToList());
+            foreach (var frames in videos)
+                foreach (var m in index.MatchVideo(frames, hashing.Video))
+                {
+                    best[m.Id] = best.TryGetValue(m.Id, out var d) ? Math.Min(d, m.Distance) : m.Distance;
+                    videoShares[m.Id] = (m.QueryMatched, m.BankMatched);
+                }
+            if (texts.Count > 0)
+                foreach (var m in index.MatchText(texts, hashing.MinTextOverlap))
+                    best[m.Id] = best.TryGetValue(m.Id, out var d) ? Math.Min(d, m.Distance) : m.Distance;
             foreach (var (type, signal) in group)
             {
+                if (type is SignalTypes.Text or SignalTypes.Vpdq) continue;
                 if (type == SignalTypes.Pdq)
                 {
                     foreach (var m in index.Match(PdqHash.Parse(signal), radius))
@@ -136,10 +207,27 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
             .Select(kv => (Row: usable[kv.Key], Distance: kv.Value))
             .OrderBy(x => x.Distance).ThenBy(x => x.Row.bank, StringComparer.Ordinal).ThenBy(x => x.Row.seq)
             .Select(x => new MatchView(x.Row.bank, Guid.Parse(x.Row.id), x.Row.signal_type, x.Row.signal, x.Distance,
-                new EntryLabels(x.Row.entity, x.Row.behaviour)))
+                new EntryLabels(x.Row.entity, x.Row.behaviour))
+            {
+                QueryFramesMatched = videoShares.TryGetValue(x.Row.seq, out var share) ? Math.Round(share.Query, 4) : null,
+                BankFramesMatched = videoShares.TryGetValue(x.Row.seq, out var share2) ? Math.Round(share2.Bank, 4) : null,
+            })
             .ToList())).ToList();
         MatchingLog.Matched(log, groups.Count, responses.Sum(r => r.Matches.Count));
         return responses;
+    }
+
+    /// <summary>A URL is looked up by its canonical form under both schemes and by each enclosing domain.</summary>
+    private static (string Type, string Signal)[] Expand((string Type, string Signal) query) =>
+        query.Type == SignalTypes.Url ? UrlSignals.LookupKeys(query.Signal).Select(k => (SignalTypes.Url, k)).ToArray() : [query];
+
+    /// <summary>The signatures of a query text (the whole, then windows of long texts), or why it cannot be matched.</summary>
+    private Result<(string Type, string Signal)[]> TextQuery(string text, string field)
+    {
+        if (text.Length > hashing.MaxTextChars) return Error.Invalid(field, $"must be at most {hashing.MaxTextChars} characters");
+        var signatures = TextIndex.QuerySignatures(text);
+        if (signatures[0].Shingles == 0) return Error.Invalid(field, "has no words to match on");
+        return signatures.Select(s => (SignalTypes.Text, s.ToString())).ToArray();
     }
 
     private static int ValidateRadius(Validator v, int? radius)

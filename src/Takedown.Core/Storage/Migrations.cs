@@ -33,12 +33,23 @@ public static class Migrations
         foreach (var (version, name, sql) in For(dialect))
         {
             if (applied.Contains(version)) continue;
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            await connection.ExecuteAsync(sql, transaction: tx);
-            await connection.ExecuteAsync(
-                "INSERT INTO schema_version (version, name, applied_at) VALUES (@version, @name, @at)",
-                new { version, name, at = DateTimeOffset.UtcNow.ToString("O") }, tx);
-            await tx.CommitAsync(ct);
+            // A SQLite script that rebuilds a referenced table asks for foreign key enforcement to be
+            // off while it runs (the pragma only takes effect outside a transaction).
+            var foreignKeysOff = dialect == "sqlite" && sql.StartsWith("-- sqlite:foreign_keys=off", StringComparison.Ordinal);
+            if (foreignKeysOff) await connection.ExecuteAsync("PRAGMA foreign_keys=OFF");
+            try
+            {
+                await using var tx = await connection.BeginTransactionAsync(ct);
+                await connection.ExecuteAsync(sql, transaction: tx);
+                await connection.ExecuteAsync(
+                    "INSERT INTO schema_version (version, name, applied_at) VALUES (@version, @name, @at)",
+                    new { version, name, at = DateTimeOffset.UtcNow.ToString("O") }, tx);
+                await tx.CommitAsync(ct);
+            }
+            finally
+            {
+                if (foreignKeysOff) await connection.ExecuteAsync("PRAGMA foreign_keys=ON");
+            }
         }
     }
 }

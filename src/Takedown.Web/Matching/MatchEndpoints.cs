@@ -46,7 +46,7 @@ internal static class MatchEndpoints
                 return Problems.From(Error.Invalid("radius", $"must be a whole number between 0 and {PdqIndex.MaxRadius}"));
             radius = r;
         }
-        var file = await match.MatchFileAsync(user.ToCaller(), form.Value.File, radius, ct);
+        var file = await match.MatchFileAsync(user.ToCaller(), form.Value.File, radius, ct, form.Value.FileName);
         return file.IsSuccess ? TypedResults.Ok(file.Value) : Problems.From(file.Error!);
     }
 }

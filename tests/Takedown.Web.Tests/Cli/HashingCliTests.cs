@@ -56,6 +56,31 @@ public sealed class HashingCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HashAndMatch_AcceptTextFilesAndVideos()
+    {
+        var txt = Path.Combine(_files, "statement.txt");
+        await File.WriteAllTextAsync(txt, SampleTexts.Known("fr"));
+        var video = Path.Combine(_files, "clip.mp4");
+        await File.WriteAllBytesAsync(video, await TestVideos.ScenesAsync(firstSeed: 700, scenes: 3));
+
+        var hashed = await ServiceProcess.RunCliAsync(null, "hash", txt, video, "--format", "json");
+        Assert.True(hashed.Code == 0, hashed.Err);
+        var lines = hashed.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        var text = lines.Single(l => l["signal_type"]!.GetValue<string>() == "text")["signal"]!.GetValue<string>();
+        var vpdq = lines.Single(l => l["signal_type"]!.GetValue<string>() == "vpdq");
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(await File.ReadAllBytesAsync(video))), vpdq["video_md5"]!.GetValue<string>());
+
+        using var client = new HttpClient { BaseAddress = new Uri(_service.Url) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _asPlatform["TAKEDOWN_KEY"]);
+        (await client.PostAsJsonAsync("/api/v1/banks/CLI_BANK/entries", new { signal_type = "text", signal = text })).EnsureSuccessStatusCode();
+        var wrapped = Path.Combine(_files, "post.txt");
+        await File.WriteAllTextAsync(wrapped, SampleTexts.Wrap("fr", SampleTexts.EditWords(SampleTexts.Known("fr"), 0.1, seed: 5)));
+        var match = await ServiceProcess.RunCliAsync(_asPlatform, "match", wrapped);
+        Assert.True(match.Code == 0, match.Err);
+        Assert.Equal("text", Assert.Single(JsonNode.Parse(match.Out)!["matches"]!.AsArray())!["signal_type"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task BanksImportThenExport_RoundTripsTheHmaCsv_AndMatchFindsAnImportedImage()
     {
         var png = Path.Combine(_files, "known.png");
