@@ -62,18 +62,38 @@ internal sealed class WebhookSender(DeliveryStore store, WebhookHttp http, Secre
 
     private async Task DrainAsync(string endpointId, CancellationToken ct)
     {
+        var claimed = false;
+        var failed = false;
         try
         {
+            // Another node may be draining this endpoint: then it is its business until its claim runs out.
+            if (await store.ClaimAsync(endpointId, ct) is not { } until) return;
+            claimed = true;
             IReadOnlyList<DueDelivery> batch;
             while (!ct.IsCancellationRequested && (batch = await store.NextForEndpointAsync(endpointId, BatchSize, ct)).Count > 0)
             {
-                // Posts go one after another, in order; their records commit together (group commit) once the batch is sent.
-                // A crash before that commit means those events are sent again: at-least-once, de-duplicated by event id.
-                var records = new List<Task>(batch.Count);
+                // Posts go one after another, in order. Each attempt's record commits while the next post is on its
+                // way (at most one outstanding), and all of them before the claim is renewed or released, so no
+                // other node ever sends what this one has sent. Only a crash between a receiver's answer and its
+                // record makes an event go again (at-least-once, de-duplicated by event id): one or two per endpoint.
+                Task? recording = null;
+                var lost = false;
                 foreach (var d in batch)
                 {
+                    if (until - clock.GetUtcNow() < store.Lease / 2)
+                    {
+                        if (recording is not null) await recording;
+                        recording = null;
+                        if (await store.ClaimAsync(endpointId, ct) is not { } renewed)
+                        {
+                            lost = true;
+                            break;
+                        }
+                        until = renewed;
+                    }
                     var outcome = await http.PostAsync(d.url, d.event_id, secrets.Open(d.secret_sealed), Body(d), clock.GetUtcNow().ToUnixTimeSeconds(), ct);
-                    records.Add(store.RecordAttemptAsync(d, outcome, ct));
+                    if (recording is not null) await recording;
+                    recording = store.RecordAttemptAsync(d, outcome, ct);
                     if (outcome.Succeeded) DeliveryLog.Delivered(log, d.event_id, d.endpoint_id, outcome.StatusCode, outcome.LatencyMs);
                     else
                     {
@@ -81,7 +101,13 @@ internal sealed class WebhookSender(DeliveryStore store, WebhookHttp http, Secre
                         break;
                     }
                 }
-                await Task.WhenAll(records);
+                if (recording is not null) await recording;
+                if (lost)
+                {
+                    // Another node has it now: nothing of ours to release, and nothing for us to look at again.
+                    claimed = false;
+                    break;
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -90,12 +116,29 @@ internal sealed class WebhookSender(DeliveryStore store, WebhookHttp http, Secre
         catch (Exception ex)
         {
             DeliveryLog.SenderFailed(log, ex);
-            _busy.TryRemove(endpointId, out _);
-            return;
+            failed = true;
         }
-        _busy.TryRemove(endpointId, out _);
+        finally
+        {
+            await ReleaseAsync(endpointId, claimed);
+            _busy.TryRemove(endpointId, out _);
+        }
         // Work may have arrived for this endpoint while it was busy: look again.
-        signal.PokeWork();
+        if (claimed && !failed) signal.PokeWork();
+    }
+
+    private async Task ReleaseAsync(string endpointId, bool claimed)
+    {
+        if (!claimed) return;
+        try
+        {
+            await store.ReleaseAsync(endpointId, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The claim then simply runs out.
+            DeliveryLog.SenderFailed(log, ex);
+        }
     }
 
     /// <summary>The envelope exactly as the pull feed shows it: {"id", "type", "created_at", "data"}.</summary>
