@@ -16,6 +16,9 @@ internal sealed class WebhookSender(DeliveryStore store, WebhookHttp http, Secre
 {
     private const int BatchSize = 64;
 
+    /// <summary>Attempts posted but not yet recorded, per endpoint: the most a crash can make go twice.</summary>
+    internal const int MaxUnrecorded = 8;
+
     private readonly ConcurrentDictionary<string, Task> _busy = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -72,18 +75,18 @@ internal sealed class WebhookSender(DeliveryStore store, WebhookHttp http, Secre
             IReadOnlyList<DueDelivery> batch;
             while (!ct.IsCancellationRequested && (batch = await store.NextForEndpointAsync(endpointId, BatchSize, ct)).Count > 0)
             {
-                // Posts go one after another, in order. Each attempt's record commits while the next post is on its
-                // way (at most one outstanding), and all of them before the claim is renewed or released, so no
-                // other node ever sends what this one has sent. Only a crash between a receiver's answer and its
-                // record makes an event go again (at-least-once, de-duplicated by event id): one or two per endpoint.
-                Task? recording = null;
+                // Posts go one after another, in order. Their records commit while the next posts are on their way
+                // (group commit), at most MaxUnrecorded outstanding, and all of them before the claim is renewed or
+                // released, so no other node ever sends what this one has sent. Only a crash between a receiver's
+                // answer and its record makes an event go again: at-least-once, de-duplicated by event id, and at
+                // most MaxUnrecorded events per endpoint the dead node was draining.
+                var recording = new Queue<Task>();
                 var lost = false;
                 foreach (var d in batch)
                 {
                     if (until - clock.GetUtcNow() < store.Lease / 2)
                     {
-                        if (recording is not null) await recording;
-                        recording = null;
+                        while (recording.Count > 0) await recording.Dequeue();
                         if (await store.ClaimAsync(endpointId, ct) is not { } renewed)
                         {
                             lost = true;
@@ -91,9 +94,9 @@ internal sealed class WebhookSender(DeliveryStore store, WebhookHttp http, Secre
                         }
                         until = renewed;
                     }
+                    while (recording.Count >= MaxUnrecorded) await recording.Dequeue();
                     var outcome = await http.PostAsync(d.url, d.event_id, secrets.Open(d.secret_sealed), Body(d), clock.GetUtcNow().ToUnixTimeSeconds(), ct);
-                    if (recording is not null) await recording;
-                    recording = store.RecordAttemptAsync(d, outcome, ct);
+                    recording.Enqueue(store.RecordAttemptAsync(d, outcome, ct));
                     if (outcome.Succeeded) DeliveryLog.Delivered(log, d.event_id, d.endpoint_id, outcome.StatusCode, outcome.LatencyMs);
                     else
                     {
@@ -101,7 +104,7 @@ internal sealed class WebhookSender(DeliveryStore store, WebhookHttp http, Secre
                         break;
                     }
                 }
-                if (recording is not null) await recording;
+                while (recording.Count > 0) await recording.Dequeue();
                 if (lost)
                 {
                     // Another node has it now: nothing of ours to release, and nothing for us to look at again.
