@@ -8,7 +8,8 @@ using System.Text.Json.Nodes;
 namespace Takedown.Bench;
 
 /// <summary>
-/// Open-loop load on a real `takedown serve` process (SQLite, durable commits): issues orders at a fixed
+/// Open-loop load on real `takedown serve` processes (SQLite, or one or more nodes over one PostgreSQL
+/// with --database and --nodes, sent to round-robin; durable commits either way): issues orders at a fixed
 /// rate, then records actions at the same rate, and reports achieved rate and p50/p99 latency. Also
 /// checks that every order's due_at is exactly received_at + 1 h and that receipt is recorded while the
 /// request is being served (the clock never depends on load).
@@ -20,23 +21,52 @@ internal static class OrdersLoadDriver
         var rate = IntArg(args, "--rate", 200);
         var seconds = IntArg(args, "--seconds", 15);
         var warmup = IntArg(args, "--warmup", 3);
+        var nodes = Math.Max(1, IntArg(args, "--nodes", 1));
+        // "--database CONN": PostgreSQL (a fresh schema in that database, dropped afterwards); default SQLite in a temp folder.
+        var database = StrArg(args, "--database", "");
+        // "--max 100,200,400": after the fixed-rate run, step up through these rates (5 s each) and report the highest sustained.
+        var steps = StrArg(args, "--max", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => int.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var dll = StrArg(args, "--takedown", Path.Combine(RepoRoot(), "src/Takedown.Cli/bin/Release/net10.0/linux-x64/takedown.dll"));
         var data = Path.Combine(Path.GetTempPath(), "takedown-bench-" + Guid.NewGuid().ToString("N"));
-        var port = FreePort();
-        var url = $"http://127.0.0.1:{port}";
+        if (database.Length == 0 && nodes > 1) throw new ArgumentException("--nodes > 1 needs --database (several nodes share one PostgreSQL)");
+        string? schema = null;
+        string[] store = [];
+        if (database.Length > 0)
+        {
+            schema = "bench_" + Guid.NewGuid().ToString("N");
+            await using (var c = new Npgsql.NpgsqlConnection(database))
+            {
+                await c.OpenAsync();
+                await using var cmd = new Npgsql.NpgsqlCommand($"CREATE SCHEMA {schema}", c);
+                await cmd.ExecuteNonQueryAsync();
+            }
+            store = ["--database", new Npgsql.NpgsqlConnectionStringBuilder(database) { SearchPath = schema }.ConnectionString];
+        }
 
-        var key = (await RunAsync(dll, ["admin", "bootstrap", "--data", data])).Trim();
-        using var server = Process.Start(Psi(dll, ["serve", "--data", data, "--urls", url]))!;
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
+        var key = (await RunAsync(dll, ["admin", "bootstrap", "--data", data, .. store])).Trim();
+        var servers = new List<Process>();
+        var clients = new List<HttpClient>();
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
-            await WaitHealthyAsync(http);
+            for (var n = 0; n < nodes; n++)
+            {
+                var url = $"http://127.0.0.1:{FreePort()}";
+                var psi = Psi(dll, ["serve", "--data", n == 0 ? data : data + "-node" + n, "--urls", url, .. store]);
+                psi.Environment["TAKEDOWN_Webhooks__SecretKeyFile"] = Path.Combine(data, "webhook-secrets.key");
+                var server = Process.Start(psi)!;
+                server.BeginOutputReadLine();
+                server.BeginErrorReadLine();
+                servers.Add(server);
+                clients.Add(new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) });
+            }
+            foreach (var client in clients) await WaitHealthyAsync(client);
+            var http = clients[0];
+            HttpClient Next(int i) => clients[i % clients.Count];
             var (authorityKey, _) = await CreateOrgAsync(http, key, "authority");
             var (platformKey, platformId) = await CreateOrgAsync(http, key, "platform");
 
-            Console.WriteLine($"orders load: {rate}/s for {seconds}s against {url} (SQLite, synchronous=FULL), after a {warmup}s warm-up");
+            var what = schema is null ? "SQLite, synchronous=FULL" : $"PostgreSQL, {nodes} node(s), round-robin";
+            Console.WriteLine($"orders load: {rate}/s for {seconds}s against {string.Join(", ", clients.Select(c => c.BaseAddress))} ({what}), after a {warmup}s warm-up");
             var orders = new List<(string Id, string ItemId)>();
             var measuring = false;
             var offset = 0;
@@ -50,7 +80,7 @@ internal static class OrdersLoadDriver
                     reasons = "Synthetic load.", terrorist_content_types = new[] { "incitement" }, legal_basis = "TCO Art. 3",
                 });
                 var sent = DateTimeOffset.UtcNow;
-                var response = await SendAsync(http, authorityKey, HttpMethod.Post, "/api/v1/orders", body);
+                var response = await SendAsync(Next(i), authorityKey, HttpMethod.Post, "/api/v1/orders", body);
                 var done = DateTimeOffset.UtcNow;
                 if (response.Status != 201) return false;
                 var node = JsonNode.Parse(response.Body)!;
@@ -71,17 +101,39 @@ internal static class OrdersLoadDriver
             var act = await OpenLoopAsync(rate, Math.Min(seconds, Math.Max(1, queue.Length / rate)), async i =>
             {
                 var (id, item) = queue[i % queue.Length];
-                var response = await SendAsync(http, platformKey, HttpMethod.Post, $"/api/v1/orders/{id}/items/{item}/action", "{\"action\":\"removed\"}");
+                var response = await SendAsync(Next(i), platformKey, HttpMethod.Post, $"/api/v1/orders/{id}/items/{item}/action", "{\"action\":\"removed\"}");
                 return response.Status == 200;
             });
             Report("record action", act);
             Console.WriteLine("clock check: every due_at = received_at + 1 h, receipt inside the request window: ok");
+
+            // Sustained: every request answered 201, and p99 under 500 ms (the queue does not grow).
+            var best = 0;
+            foreach (var step in steps)
+            {
+                offset += 1_000_000;
+                var o = await OpenLoopAsync(step, 5, CreateOne);
+                var sustained = o.Ok == o.Sent && Percentile(o, 0.99) < 500;
+                Report($"step {step}/s{(sustained ? "" : " (not sustained)")}", o);
+                if (!sustained) break;
+                best = step;
+            }
+            if (steps.Count > 0) Console.WriteLine($"max sustainable rate: {best}/s (highest step with every request 201 and p99 < 500 ms)");
             return 0;
         }
         finally
         {
-            server.Kill(true);
-            try { Directory.Delete(data, true); } catch (IOException) { }
+            foreach (var server in servers) server.Kill(true);
+            foreach (var client in clients) client.Dispose();
+            foreach (var dir in Directory.GetDirectories(Path.GetTempPath(), Path.GetFileName(data) + "*"))
+                try { Directory.Delete(dir, true); } catch (IOException) { }
+            if (schema is not null)
+            {
+                await using var c = new Npgsql.NpgsqlConnection(database);
+                await c.OpenAsync();
+                await using var cmd = new Npgsql.NpgsqlCommand($"DROP SCHEMA {schema} CASCADE", c);
+                await cmd.ExecuteNonQueryAsync();
+            }
         }
     }
 
@@ -114,10 +166,15 @@ internal static class OrdersLoadDriver
         return new Outcome(total, ok, clock.Elapsed.TotalSeconds, latencies);
     }
 
-    private static void Report(string what, Outcome o)
+    private static double Percentile(Outcome o, double q)
     {
         o.LatenciesMs.Sort();
-        double P(double q) => o.LatenciesMs[Math.Min(o.LatenciesMs.Count - 1, (int)Math.Ceiling(q * o.LatenciesMs.Count) - 1)];
+        return o.LatenciesMs[Math.Min(o.LatenciesMs.Count - 1, (int)Math.Ceiling(q * o.LatenciesMs.Count) - 1)];
+    }
+
+    private static void Report(string what, Outcome o)
+    {
+        double P(double q) => Percentile(o, q);
         Console.WriteLine($"{what}: {o.Ok}/{o.Sent} ok, {o.Sent / o.Seconds:F0} req/s achieved, p50 {P(0.50):F1} ms, p99 {P(0.99):F1} ms, max {o.LatenciesMs[^1]:F1} ms");
     }
 

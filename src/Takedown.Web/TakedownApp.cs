@@ -1,6 +1,7 @@
 using Takedown.Core.Accountability;
 using Takedown.Web.Accountability;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using Takedown.Core.Blocklist;
@@ -23,6 +24,7 @@ using Takedown.Core.Transparency;
 using Takedown.Core.Users;
 using Takedown.Web.Audit;
 using Takedown.Web.Blocklist;
+using Takedown.Web.Cluster;
 using Takedown.Web.Banks;
 using Takedown.Web.Common;
 using Takedown.Web.DataRequests;
@@ -153,6 +155,8 @@ public static class TakedownApp
             .Validate(o => o.RetryBaseSeconds is >= 1 and <= 3600, "Webhooks:RetryBaseSeconds must be between 1 and 3600")
             .Validate(o => o.FailingAfter >= 1, "Webhooks:FailingAfter must be at least 1")
             .Validate(o => o.PollSeconds is >= 1 and <= 300, "Webhooks:PollSeconds must be between 1 and 300")
+            .Validate(o => o.LeaseSeconds == 0 || (o.LeaseSeconds > 2 * o.TimeoutSeconds && o.LeaseSeconds <= 3600),
+                "Webhooks:LeaseSeconds must be more than twice Webhooks:TimeoutSeconds (and at most 3600), or 0 for the default")
             .Validate(o => o.MaxResponseBytes is >= 0 and <= 16 * 1024 * 1024, "Webhooks:MaxResponseBytes must be between 0 and 16 MiB")
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhooksOptions>>().Value);
@@ -162,14 +166,18 @@ public static class TakedownApp
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<WebhookHttp>();
         services.AddHostedService<WebhookSender>();
+        services.AddOptions<ClusterOptions>().Bind(builder.Configuration.GetSection("Cluster"))
+            .Validate(o => o.CatchUpSeconds is >= 1 and <= 300, "Cluster:CatchUpSeconds must be between 1 and 300").ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value);
+        services.AddHostedService<ChangeListener>();
     }
 
     /// <summary>The web interface: Razor Pages behind the session cookie, in English and French.</summary>
     private static void AddPages(IServiceCollection services, StorageOptions storage)
     {
-        // Session cookies and antiforgery tokens stay valid across restarts.
-        services.AddDataProtection().SetApplicationName("takedown")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(storage.Data), "keys")));
+        // Session cookies and antiforgery tokens stay valid across restarts and across nodes: the key ring is in the database.
+        services.AddDataProtection().SetApplicationName("takedown");
+        services.AddOptions<KeyManagementOptions>().Configure<IDatabase, TimeProvider>((o, db, clock) => o.XmlRepository = new DatabaseXmlRepository(db, clock));
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.Configure<RequestLocalizationOptions>(o =>
         {

@@ -110,5 +110,7 @@ internal static class BankStore
         await Sql.LockSequencedWritesAsync(c, tx);
         await c.ExecuteAsync("INSERT INTO bank_changes (bank_id, entry_id, change, at) VALUES (@bankId, @entryId, @change, @at)",
             new { bankId, entryId, change, at = Time.Store(at) }, tx);
+        // Other nodes copy the change into their match index when this commits.
+        await ChangeNotifications.NotifyAsync(c, tx);
     }
 }

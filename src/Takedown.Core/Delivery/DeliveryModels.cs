@@ -70,6 +70,13 @@ public sealed class WebhooksOptions
     /// <summary>Seconds between the sender's safety polls; it is also woken at once by every commit that enqueues (default 5).</summary>
     public int PollSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// Seconds a node's claim on an endpoint lasts before another node may take it over (several nodes on
+    /// PostgreSQL); renewed before each post while less than half remains. 0 (the default) means
+    /// 2 × TimeoutSeconds + 20, so a post always finishes inside the claim it started under.
+    /// </summary>
+    public int LeaseSeconds { get; set; }
+
     /// <summary>File holding the key that seals endpoint secrets at rest (default: webhook-secrets.key in the data directory).</summary>
     public string? SecretKeyFile { get; set; }
 

@@ -23,6 +23,42 @@ public sealed record AttemptOutcome(int? StatusCode, double LatencyMs, string? E
 /// </summary>
 public sealed class DeliveryStore(IDatabase db, TimeProvider clock, WebhooksOptions options)
 {
+    /// <summary>
+    /// This process in <c>claimed_by</c>. On SQLite one process serves the file, so a restarted process
+    /// inherits its predecessor's claims; on PostgreSQL each process is a node of its own.
+    /// </summary>
+    public string Node { get; } = db.Dialect == "sqlite" ? "local" : $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>How long a claim on an endpoint lasts before another node may take it over.</summary>
+    public TimeSpan Lease => TimeSpan.FromSeconds(options.LeaseSeconds > 0 ? options.LeaseSeconds : 2 * options.TimeoutSeconds + 20);
+
+    /// <summary>
+    /// Claims (or renews the claim on) an endpoint for this node, so that only one node drains it at a time:
+    /// granted when nobody holds it, this node holds it, or the holder's lease has run out (it died).
+    /// On PostgreSQL the row is locked with SKIP LOCKED, so two nodes claiming at once never wait on each
+    /// other: one wins, the other moves on. Returns when the claim ends, or null when another node holds it.
+    /// </summary>
+    public async Task<DateTimeOffset?> ClaimAsync(string endpointId, CancellationToken ct)
+    {
+        var now = Time.Now(clock);
+        var until = now + Lease;
+        var claimed = await db.WriteAsync<bool>(async (c, tx) =>
+        {
+            var free = "id = @id AND (claimed_by IS NULL OR claimed_by = @node OR claimed_until < @now)";
+            var sql = c is Npgsql.NpgsqlConnection
+                ? $"UPDATE webhook_endpoints SET claimed_by = @node, claimed_until = @until WHERE id IN (SELECT id FROM webhook_endpoints WHERE {free} FOR UPDATE SKIP LOCKED)"
+                : $"UPDATE webhook_endpoints SET claimed_by = @node, claimed_until = @until WHERE {free}";
+            return await c.ExecuteAsync(sql, new { id = endpointId, node = Node, now = Time.Store(now), until = Time.Store(until) }, tx) == 1;
+        }, ct);
+        return claimed.IsSuccess && claimed.Value ? until : null;
+    }
+
+    /// <summary>Gives up this node's claim, so that another node may drain the endpoint at once.</summary>
+    public async Task ReleaseAsync(string endpointId, CancellationToken ct) =>
+        await db.WriteAsync<bool>(async (c, tx) =>
+            await c.ExecuteAsync("UPDATE webhook_endpoints SET claimed_by = NULL, claimed_until = NULL WHERE id = @id AND claimed_by = @node",
+                new { id = endpointId, node = Node }, tx) == 1, ct);
+
     private const string DueSelect = """
         SELECT d.id, d.endpoint_id, d.event_seq, d.attempts, d.created_at, w.org_id, w.url, w.secret_sealed, w.status AS endpoint_status,
                e.id AS event_id, e.type, e.created_at AS event_created_at, e.data_json, e.order_id
@@ -40,8 +76,10 @@ public sealed class DeliveryStore(IDatabase db, TimeProvider clock, WebhooksOpti
     public async Task<IReadOnlyList<string>> EndpointsWithDueWorkAsync(int limit, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<string>($"SELECT DISTINCT d.endpoint_id {Sendable} AND d.next_attempt_at <= @now LIMIT @limit",
-            new { now = Time.Store(Time.Now(clock)), limit })).ToList();
+        // Endpoints another live node is draining are its business.
+        return (await c.QueryAsync<string>(
+            $"SELECT DISTINCT d.endpoint_id {Sendable} AND d.next_attempt_at <= @now AND (w.claimed_by IS NULL OR w.claimed_by = @node OR w.claimed_until < @now) LIMIT @limit",
+            new { now = Time.Store(Time.Now(clock)), limit, node = Node })).ToList();
     }
 
     /// <summary>When the next delivery that may go falls due (null when nothing is pending).</summary>

@@ -48,6 +48,8 @@ public static class Outbox
                 """, new { id = Guid.CreateVersion7().ToString(), endpoint = endpointId, seq, at }, tx);
         }
         OutboxSignal.Touched.Value?.Add(orgId);
+        // Other nodes' long polls and senders wake when this commits.
+        await ChangeNotifications.NotifyAsync(c, tx);
         return id;
     }
 

@@ -19,6 +19,7 @@ public sealed class MatchIndex(IDatabase db, ILogger<MatchIndex> log)
     private readonly Dictionary<long, (List<VideoFrame> Frames, bool Matchable)> _videos = [];
     private readonly Lock _videoLock = new();
     private readonly SemaphoreSlim _sync = new(1, 1);
+    private long _changeSeq;
 
     /// <summary>Entries held, enabled or not.</summary>
     public int Count => _index.Count;
@@ -27,6 +28,8 @@ public sealed class MatchIndex(IDatabase db, ILogger<MatchIndex> log)
     {
         var watch = Stopwatch.StartNew();
         await using var c = await db.OpenAsync(ct);
+        // Read before the entries: a change committed in between is both loaded and caught up again, never missed.
+        var through = await c.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(change_seq), 0) FROM bank_changes");
         var rows = (await c.QueryAsync<(long seq, string signal, long enabled, long owner_false_positive)>(
             "SELECT seq, signal, enabled, owner_false_positive FROM bank_entries WHERE signal_type = 'pdq'"))
             .Select(r => (r.seq, r.signal, matchable: r.enabled == 1 && r.owner_false_positive == 0 ? 1 : 0));
@@ -56,6 +59,7 @@ public sealed class MatchIndex(IDatabase db, ILogger<MatchIndex> log)
             _videos.Clear();
             foreach (var kv in videos) _videos[kv.Key] = kv.Value;
         }
+        Interlocked.Exchange(ref _changeSeq, through);
         MatchingLog.IndexLoaded(log, ids.Count, watch.ElapsedMilliseconds);
     }
 
@@ -93,6 +97,35 @@ public sealed class MatchIndex(IDatabase db, ILogger<MatchIndex> log)
         finally
         {
             _sync.Release();
+        }
+    }
+
+    /// <summary>
+    /// Applies every bank change committed since the last catch-up, whichever node made it (bank_changes
+    /// is numbered in commit order). Called when another node announces a change, and periodically, so
+    /// a missed announcement only delays. Returns how many changes were applied.
+    /// </summary>
+    public async Task<int> CatchUpAsync(CancellationToken ct)
+    {
+        var applied = 0;
+        while (true)
+        {
+            var from = Interlocked.Read(ref _changeSeq);
+            List<(long change_seq, long seq)> changes;
+            await using (var c = await db.OpenAsync(ct))
+            {
+                changes = (await c.QueryAsync<(long change_seq, long seq)>(
+                    "SELECT ch.change_seq, e.seq FROM bank_changes ch JOIN bank_entries e ON e.id = ch.entry_id WHERE ch.change_seq > @from ORDER BY ch.change_seq LIMIT 1000",
+                    new { from })).ToList();
+            }
+            if (changes.Count == 0) return applied;
+            foreach (var seq in changes.Select(x => x.seq).Distinct()) await RefreshAsync(seq, ct);
+            applied += changes.Count;
+            var last = changes[^1].change_seq;
+            // Only forwards, even if two catch-ups overlap.
+            long seen;
+            while ((seen = Interlocked.Read(ref _changeSeq)) < last && Interlocked.CompareExchange(ref _changeSeq, last, seen) != seen) { }
+            if (changes.Count < 1000) return applied;
         }
     }
 

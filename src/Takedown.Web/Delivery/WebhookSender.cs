@@ -16,6 +16,9 @@ internal sealed class WebhookSender(DeliveryStore store, WebhookHttp http, Secre
 {
     private const int BatchSize = 64;
 
+    /// <summary>Attempts posted but not yet recorded, per endpoint: the most a crash can make go twice.</summary>
+    internal const int MaxUnrecorded = 8;
+
     private readonly ConcurrentDictionary<string, Task> _busy = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -62,18 +65,38 @@ internal sealed class WebhookSender(DeliveryStore store, WebhookHttp http, Secre
 
     private async Task DrainAsync(string endpointId, CancellationToken ct)
     {
+        var claimed = false;
+        var failed = false;
         try
         {
+            // Another node may be draining this endpoint: then it is its business until its claim runs out.
+            if (await store.ClaimAsync(endpointId, ct) is not { } until) return;
+            claimed = true;
             IReadOnlyList<DueDelivery> batch;
             while (!ct.IsCancellationRequested && (batch = await store.NextForEndpointAsync(endpointId, BatchSize, ct)).Count > 0)
             {
-                // Posts go one after another, in order; their records commit together (group commit) once the batch is sent.
-                // A crash before that commit means those events are sent again: at-least-once, de-duplicated by event id.
-                var records = new List<Task>(batch.Count);
+                // Posts go one after another, in order. Their records commit while the next posts are on their way
+                // (group commit), at most MaxUnrecorded outstanding, and all of them before the claim is renewed or
+                // released, so no other node ever sends what this one has sent. Only a crash between a receiver's
+                // answer and its record makes an event go again: at-least-once, de-duplicated by event id, and at
+                // most MaxUnrecorded events per endpoint the dead node was draining.
+                var recording = new Queue<Task>();
+                var lost = false;
                 foreach (var d in batch)
                 {
+                    if (until - clock.GetUtcNow() < store.Lease / 2)
+                    {
+                        while (recording.Count > 0) await recording.Dequeue();
+                        if (await store.ClaimAsync(endpointId, ct) is not { } renewed)
+                        {
+                            lost = true;
+                            break;
+                        }
+                        until = renewed;
+                    }
+                    while (recording.Count >= MaxUnrecorded) await recording.Dequeue();
                     var outcome = await http.PostAsync(d.url, d.event_id, secrets.Open(d.secret_sealed), Body(d), clock.GetUtcNow().ToUnixTimeSeconds(), ct);
-                    records.Add(store.RecordAttemptAsync(d, outcome, ct));
+                    recording.Enqueue(store.RecordAttemptAsync(d, outcome, ct));
                     if (outcome.Succeeded) DeliveryLog.Delivered(log, d.event_id, d.endpoint_id, outcome.StatusCode, outcome.LatencyMs);
                     else
                     {
@@ -81,7 +104,13 @@ internal sealed class WebhookSender(DeliveryStore store, WebhookHttp http, Secre
                         break;
                     }
                 }
-                await Task.WhenAll(records);
+                while (recording.Count > 0) await recording.Dequeue();
+                if (lost)
+                {
+                    // Another node has it now: nothing of ours to release, and nothing for us to look at again.
+                    claimed = false;
+                    break;
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -90,12 +119,29 @@ internal sealed class WebhookSender(DeliveryStore store, WebhookHttp http, Secre
         catch (Exception ex)
         {
             DeliveryLog.SenderFailed(log, ex);
-            _busy.TryRemove(endpointId, out _);
-            return;
+            failed = true;
         }
-        _busy.TryRemove(endpointId, out _);
+        finally
+        {
+            await ReleaseAsync(endpointId, claimed);
+            _busy.TryRemove(endpointId, out _);
+        }
         // Work may have arrived for this endpoint while it was busy: look again.
-        signal.PokeWork();
+        if (claimed && !failed) signal.PokeWork();
+    }
+
+    private async Task ReleaseAsync(string endpointId, bool claimed)
+    {
+        if (!claimed) return;
+        try
+        {
+            await store.ReleaseAsync(endpointId, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The claim then simply runs out.
+            DeliveryLog.SenderFailed(log, ex);
+        }
     }
 
     /// <summary>The envelope exactly as the pull feed shows it: {"id", "type", "created_at", "data"}.</summary>

@@ -23,6 +23,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public string Url => $"http://127.0.0.1:{Port}";
 
+    /// <summary>The running process's id (null when not running).</summary>
+    public int? Pid => _process?.Id;
+
     /// <summary>Extra environment for the service (e.g. TAKEDOWN_Webhooks__AllowedHosts__0).</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
