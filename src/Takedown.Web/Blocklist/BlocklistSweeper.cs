@@ -1,35 +1,14 @@
+using Takedown.Web.Common;
 using Takedown.Core.Blocklist;
 
 namespace Takedown.Web.Blocklist;
 
 /// <summary>Activates approved listings when their prior-request time passes, so the serial moves even when nobody reads.</summary>
-internal sealed partial class BlocklistSweeper(BlocklistService listings, TimeProvider clock, ILogger<BlocklistSweeper> log) : BackgroundService
+internal sealed class BlocklistSweeper(BlocklistService listings, TimeProvider clock, ILogger<BlocklistSweeper> log) : PeriodicSweep(clock, log)
 {
-    private static readonly TimeSpan Period = TimeSpan.FromSeconds(30);
+    protected override TimeSpan Period => TimeSpan.FromSeconds(30);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await listings.ActivateDueAsync(stoppingToken);
-                await Task.Delay(Period, clock, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                SweepFailed(log, ex);
-                await Task.Delay(Period, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-    }
-
-    [LoggerMessage(EventId = 8101, Level = LogLevel.Error, Message = "Blocklist activation sweep failed; retrying")]
-    private static partial void SweepFailed(ILogger logger, Exception ex);
+    protected override Task RunOnceAsync(CancellationToken ct) => listings.ActivateDueAsync(ct);
 }
 
 /// <summary>Refuses to start with unusable blocklist settings, naming each key at fault.</summary>

@@ -130,33 +130,16 @@ internal static class DataRequestsEndpoints
 }
 
 /// <summary>Escalates unacknowledged emergencies and expires lapsed preservations on the injected clock.</summary>
-internal sealed partial class DataRequestSweeper(DataRequestsService service, TimeProvider clock, ILogger<DataRequestSweeper> log) : BackgroundService
+internal sealed partial class DataRequestSweeper(DataRequestsService service, TimeProvider clock, ILogger<DataRequestSweeper> log) : PeriodicSweep(clock, log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Period => TimeSpan.FromSeconds(5);
+
+    protected override async Task RunOnceAsync(CancellationToken ct)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var n = await service.EscalateAsync(stoppingToken);
-                if (n > 0) Swept(log, n);
-                await Task.Delay(TimeSpan.FromSeconds(5), clock, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                Failed(log, ex);
-                await Task.Delay(TimeSpan.FromSeconds(5), clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
+        var n = await service.EscalateAsync(ct);
+        if (n > 0) Swept(log, n);
     }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "{Count} data request(s) escalated or expired")]
     private static partial void Swept(ILogger logger, int count);
-
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Data request sweep failed; retrying")]
-    private static partial void Failed(ILogger logger, Exception ex);
 }

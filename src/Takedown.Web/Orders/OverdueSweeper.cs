@@ -1,3 +1,4 @@
+using Takedown.Web.Common;
 using Microsoft.Extensions.Options;
 using Takedown.Core.Orders;
 
@@ -10,32 +11,11 @@ public sealed class OrdersOptions
     public int SweepIntervalSeconds { get; set; } = 5;
 }
 
-/// <summary>Runs the overdue sweep on the injected clock, so tests move time instead of sleeping.</summary>
-internal sealed partial class OverdueSweeper(ItemActionsService items, TimeProvider clock, IOptions<OrdersOptions> options, ILogger<OverdueSweeper> log)
-    : BackgroundService
+/// <summary>Marks items past their due time overdue, every few seconds.</summary>
+internal sealed class OverdueSweeper(ItemActionsService items, TimeProvider clock, IOptions<OrdersOptions> options, ILogger<OverdueSweeper> log)
+    : PeriodicSweep(clock, log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var period = TimeSpan.FromSeconds(Math.Max(1, options.Value.SweepIntervalSeconds));
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await items.SweepOverdueAsync(stoppingToken);
-                await Task.Delay(period, clock, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                SweepFailed(log, ex);
-                await Task.Delay(period, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-    }
+    protected override TimeSpan Period => TimeSpan.FromSeconds(Math.Max(1, options.Value.SweepIntervalSeconds));
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "Overdue sweep failed; retrying")]
-    private static partial void SweepFailed(ILogger logger, Exception ex);
+    protected override Task RunOnceAsync(CancellationToken ct) => items.SweepOverdueAsync(ct);
 }
