@@ -46,9 +46,11 @@ public sealed class MatchIndex(IDatabase db, ILogger<MatchIndex> log)
         foreach (var seq in disabled) index.SetEnabled(seq, false);
         _index = index;
         var text = new TextIndex();
+        var texts = new List<(long, TextSignature, bool)>();
         foreach (var (seq, signal, enabled, fp) in await c.QueryAsync<(long seq, string signal, long enabled, long owner_false_positive)>(
                      "SELECT seq, signal, enabled, owner_false_positive FROM bank_entries WHERE signal_type = 'text'"))
-            if (TextSignature.TryParse(signal, out var signature)) text.Set(seq, signature, enabled == 1 && fp == 0);
+            if (TextSignature.TryParse(signal, out var signature)) texts.Add((seq, signature, enabled == 1 && fp == 0));
+        text.AddRange(texts);
         _text = text;
         var videos = new Dictionary<long, (List<VideoFrame>, bool)>();
         foreach (var (seq, signal, enabled, fp) in await c.QueryAsync<(long seq, string signal, long enabled, long owner_false_positive)>(
