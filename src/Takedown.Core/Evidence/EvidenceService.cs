@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Dapper;
 using Takedown.Core.Audit;
 using Takedown.Core.Common;
@@ -34,20 +33,10 @@ public sealed class EvidenceService(IDatabase db, TimeProvider clock, EvidenceOp
 
     private const string Columns = "id, order_id, item_id, sha256, media_type, size, file_name, created_at";
 
-    private static ReadOnlySpan<byte> PngMagic => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+    /// <summary>The types evidence may be, decided from the bytes (<see cref="FileTypes.Sniff"/>).</summary>
+    private static readonly HashSet<string> Accepted = [FileTypes.Png, FileTypes.Jpeg, FileTypes.Gif, FileTypes.Webp, FileTypes.Pdf];
 
-    private static ReadOnlySpan<byte> JpegMagic => [0xFF, 0xD8, 0xFF];
-
-    /// <summary>The media type the first bytes announce, or null when the file is neither an image we accept nor a PDF.</summary>
-    public static string? Sniff(ReadOnlySpan<byte> head)
-    {
-        if (head.StartsWith(PngMagic)) return "image/png";
-        if (head.StartsWith(JpegMagic)) return "image/jpeg";
-        if (head.StartsWith("GIF87a"u8) || head.StartsWith("GIF89a"u8)) return "image/gif";
-        if (head.Length >= 12 && head.StartsWith("RIFF"u8) && head[8..12].SequenceEqual("WEBP"u8)) return "image/webp";
-        if (head.StartsWith("%PDF-"u8)) return "application/pdf";
-        return null;
-    }
+    private readonly BlobStore _files = new(Path.GetFullPath(options.Directory));
 
     public async Task<Result<EvidenceView>> AddAsync(Caller caller, Guid orderId, Guid itemId, string? fileName, Stream content, CancellationToken ct)
     {
@@ -60,51 +49,11 @@ public sealed class EvidenceService(IDatabase db, TimeProvider clock, EvidenceOp
             if (fileName.Length == 0) fileName = null;
         }
 
-        // Stream to a temporary file while hashing, so a large upload never sits in memory.
-        var root = Path.GetFullPath(options.Directory);
-        var tmpDir = Path.Combine(root, "tmp");
-        Directory.CreateDirectory(tmpDir);
-        var tmp = Path.Combine(tmpDir, Guid.NewGuid().ToString("N"));
-        string sha, mediaType;
-        long size = 0;
-        try
-        {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var head = new byte[16];
-            var headLength = 0;
-            await using (var file = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
-            {
-                var buffer = new byte[64 * 1024];
-                int read;
-                while ((read = await content.ReadAsync(buffer, ct)) > 0)
-                {
-                    size += read;
-                    if (size > options.MaxBytes) return TooLarge();
-                    if (headLength < head.Length)
-                    {
-                        var n = Math.Min(read, head.Length - headLength);
-                        buffer.AsSpan(0, n).CopyTo(head.AsSpan(headLength));
-                        headLength += n;
-                    }
-                    hash.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
-                }
-                await file.FlushAsync(ct);
-                file.Flush(flushToDisk: true);
-            }
-            if (size == 0) return Error.Invalid("file", "is empty");
-            var sniffed = Sniff(head.AsSpan(0, headLength));
-            if (sniffed is null) return Error.Invalid("file", "must be an image (PNG, JPEG, GIF, WebP) or a PDF; its content is neither");
-            mediaType = sniffed;
-            sha = Convert.ToHexStringLower(hash.GetHashAndReset());
-            var target = PathOf(sha);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            if (!File.Exists(target)) File.Move(tmp, target);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+        // Streamed into the content-addressed store while hashing, so a large upload never sits in memory.
+        var stored = await _files.PutAsync(content, options.MaxBytes, "file", ct, type => Accepted.Contains(type) ? null
+            : Error.Invalid("file", "must be an image (PNG, JPEG, GIF, WebP) or a PDF; its content is neither"));
+        if (!stored.IsSuccess) return stored.Error!.Kind == ErrorKind.TooLarge ? TooLarge() : stored.Error!;
+        var (sha, size, mediaType) = (stored.Value.Sha256, stored.Value.Size, stored.Value.ContentType);
 
         return await db.WriteAsync<EvidenceView>(async (c, tx) =>
         {
@@ -160,7 +109,7 @@ public sealed class EvidenceService(IDatabase db, TimeProvider clock, EvidenceOp
         return item == 0 ? Error.NotFound("item") : null;
     }
 
-    internal string PathOf(string sha) => Path.Combine(Path.GetFullPath(options.Directory), sha[..2], sha[2..4], sha);
+    internal string PathOf(string sha) => _files.PathOf(sha);
 
     private Error TooLarge() => new(ErrorKind.TooLarge, "File too large", $"Evidence files are at most {options.MaxBytes} bytes.",
         new Dictionary<string, string[]> { ["file"] = [$"must be at most {options.MaxBytes} bytes"] });

@@ -17,8 +17,11 @@ public sealed class BlobStore(string root)
 {
     public string Root { get; } = root;
 
-    /// <summary>Copies <paramref name="content"/> into the store, refusing it past <paramref name="maxBytes"/>.</summary>
-    public async Task<Result<StoredBlob>> PutAsync(Stream content, long maxBytes, string field, CancellationToken ct)
+    /// <summary>
+    /// Copies <paramref name="content"/> into the store, refusing it past <paramref name="maxBytes"/>, or
+    /// when <paramref name="check"/> refuses the type sniffed from its first bytes (nothing is kept then).
+    /// </summary>
+    public async Task<Result<StoredBlob>> PutAsync(Stream content, long maxBytes, string field, CancellationToken ct, Func<string, Error?>? check = null)
     {
         Directory.CreateDirectory(Path.Combine(Root, "tmp"));
         var temp = Path.Combine(Root, "tmp", Guid.NewGuid().ToString("N"));
@@ -51,12 +54,14 @@ public sealed class BlobStore(string root)
                 file.Flush(flushToDisk: true);
             }
             if (size == 0) return Error.Invalid(field, "is empty (0 bytes)");
+            var type = FileTypes.Sniff(head.AsSpan(0, headLength));
+            if (check?.Invoke(type) is { } refused) return refused;
             var hash = Convert.ToHexStringLower(sha.GetHashAndReset());
             var path = PathOf(hash);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             if (File.Exists(path)) File.Delete(temp);
             else File.Move(temp, path);
-            return new StoredBlob(hash, size, FileTypes.Sniff(head.AsSpan(0, headLength)));
+            return new StoredBlob(hash, size, type);
         }
         finally
         {

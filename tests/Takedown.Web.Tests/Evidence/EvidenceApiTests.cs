@@ -97,6 +97,10 @@ public sealed class EvidenceApiTests : IAsyncLifetime
         var response = await UploadAsync(_authority, ItemPath, System.Text.Encoding.UTF8.GetBytes(content), "fake.png", claimed);
         await Problem.AssertAsync(response, 400, "file");
         Assert.Empty((await _authority.GetOkAsync(ItemPath)).AsArray());
+        // Refused bytes are not kept on disk either.
+        var evidenceDir = Path.Combine(_app.DataDir, "evidence");
+        var kept = Directory.Exists(evidenceDir) ? Directory.GetFiles(evidenceDir, "*", SearchOption.AllDirectories) : [];
+        Assert.Empty(kept);
     }
 
     [Fact]
