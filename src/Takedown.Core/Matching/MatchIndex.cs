@@ -17,6 +17,8 @@ public sealed class MatchIndex(IDatabase db, ILogger<MatchIndex> log)
     private volatile PdqIndex _index = new();
     private volatile TextIndex _text = new();
     private readonly Dictionary<long, (List<VideoFrame> Frames, bool Matchable)> _videos = [];
+    // Every bank video frame by id (seq << 16 | frame number), so a query meets only the videos sharing a frame with it.
+    private volatile PdqIndex _videoFrames = new();
     private readonly Lock _videoLock = new();
     private readonly SemaphoreSlim _sync = new(1, 1);
     private long _changeSeq;
@@ -56,10 +58,12 @@ public sealed class MatchIndex(IDatabase db, ILogger<MatchIndex> log)
         foreach (var (seq, signal, enabled, fp) in await c.QueryAsync<(long seq, string signal, long enabled, long owner_false_positive)>(
                      "SELECT seq, signal, enabled, owner_false_positive FROM bank_entries WHERE signal_type = 'vpdq'"))
             if (VideoSignature.TryParse(signal, out var frames)) videos[seq] = (frames, enabled == 1 && fp == 0);
+        var frameIndex = PdqIndex.Build(videos.SelectMany(kv => FrameEntries(kv.Key, kv.Value.Item1)));
         lock (_videoLock)
         {
             _videos.Clear();
             foreach (var kv in videos) _videos[kv.Key] = kv.Value;
+            _videoFrames = frameIndex;
         }
         Interlocked.Exchange(ref _changeSeq, through);
         MatchingLog.IndexLoaded(log, ids.Count, watch.ElapsedMilliseconds);
@@ -89,7 +93,11 @@ public sealed class MatchIndex(IDatabase db, ILogger<MatchIndex> log)
                 lock (_videoLock)
                 {
                     if (_videos.TryGetValue(seq, out var v)) _videos[seq] = (v.Frames, matchable);
-                    else if (VideoSignature.TryParse(r.signal, out var frames)) _videos[seq] = (frames, matchable);
+                    else if (VideoSignature.TryParse(r.signal, out var frames))
+                    {
+                        _videos[seq] = (frames, matchable);
+                        foreach (var (id, hash) in FrameEntries(seq, frames)) _videoFrames.Add(id, hash);
+                    }
                 }
                 return;
             }
@@ -137,22 +145,38 @@ public sealed class MatchIndex(IDatabase db, ILogger<MatchIndex> log)
     /// <summary>
     /// Every matchable video entry whose frames match the query's as vPDQ decides: at least
     /// MinBankFramesMatched of the bank video's frames and MinQueryFramesMatched of the query's
-    /// within FrameDistance. Compared frame set against frame set (O(F_q x F_c) per video).
-    /// Distance = 100 - the bank percentage.
+    /// within FrameDistance. The frame index finds the videos sharing at least one frame with the
+    /// query (a video sharing none has 0% and cannot match); only those are compared frame set
+    /// against frame set. Distance = 100 - the bank percentage.
     /// </summary>
     public IReadOnlyList<VideoMatch> MatchVideo(IReadOnlyList<VideoFrame> query, VideoOptions options)
     {
-        List<(long Seq, List<VideoFrame> Frames)> candidates;
-        lock (_videoLock) candidates = _videos.Where(kv => kv.Value.Matchable).Select(kv => (kv.Key, kv.Value.Frames)).ToList();
-        var matches = new List<VideoMatch>();
-        foreach (var (seq, frames) in candidates)
+        var candidates = new HashSet<long>();
+        var hits = new List<PdqMatch>();
+        var frames = _videoFrames;
+        foreach (var frame in query)
         {
-            var (q, b) = VideoSignature.Compare(query, frames, options.FrameDistance, options.MinFrameQuality);
+            if (frame.Quality < options.MinFrameQuality) continue;
+            hits.Clear();
+            frames.Match(frame.Hash, Math.Min(options.FrameDistance, PdqIndex.MaxRadius), hits);
+            foreach (var hit in hits) candidates.Add(hit.Id >> 16);
+        }
+        List<(long Seq, List<VideoFrame> Frames)> videos;
+        lock (_videoLock)
+            videos = candidates.Where(seq => _videos.TryGetValue(seq, out var v) && v.Matchable).Select(seq => (seq, _videos[seq].Frames)).ToList();
+        var matches = new List<VideoMatch>();
+        foreach (var (seq, bankFrames) in videos)
+        {
+            var (q, b) = VideoSignature.Compare(query, bankFrames, options.FrameDistance, options.MinFrameQuality);
             if (b > 0 && b >= options.MinBankFramesMatched && q >= options.MinQueryFramesMatched)
                 matches.Add(new VideoMatch(seq, (int)Math.Round((1 - b) * 100), q, b));
         }
         return matches;
     }
+
+    /// <summary>Bank video frames as frame-index entries; a video holds at most <see cref="VideoSignature.MaxFrames"/> (&lt; 65,536) frames.</summary>
+    private static IEnumerable<(long Id, PdqHash Hash)> FrameEntries(long seq, List<VideoFrame> frames) =>
+        frames.Select((f, i) => ((seq << 16) | (long)i, f.Hash));
 
     /// <summary>Every matchable text entry overlapping one of the query's signatures by at least <paramref name="minOverlap"/>.</summary>
     public IReadOnlyList<TextMatch> MatchText(IReadOnlyList<TextSignature> queries, double minOverlap) => _text.Match(queries, minOverlap);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Takedown.Web.Tests.Matching;
 
@@ -72,6 +73,23 @@ public sealed class VideoSignalTests : IAsyncLifetime
         Assert.True(match["bank_frames_matched"]!.GetValue<double>() >= 0.8, what);
         Assert.True(match["query_frames_matched"]!.GetValue<double>() >= 0.8, what);
     }
+
+    [Fact]
+    public async Task BankVideo_StillMatches_AfterTheIndexIsLoadedAgainFromTheStore_AndNotOnceDisabled()
+    {
+        // As at start-up: the frame index is rebuilt from the stored entries.
+        await _app.App.Services.GetRequiredService<Takedown.Core.Matching.MatchIndex>().LoadAsync(CancellationToken.None);
+        Assert.Single(await VpdqMatchesAsync(_original));
+
+        var id = _entry["id"]!.GetValue<string>();
+        await _platform.PostOkAsync($"/api/v1/banks/KNOWN_VIDEOS/entries/{id}/disable");
+        Assert.Empty(await VpdqMatchesAsync(_original));
+        await _platform.PostOkAsync($"/api/v1/banks/KNOWN_VIDEOS/entries/{id}/enable");
+        Assert.Single(await VpdqMatchesAsync(_original));
+    }
+
+    private async Task<List<JsonNode>> VpdqMatchesAsync(byte[] video) =>
+        (await MatchAsync(video))["matches"]!.AsArray().Where(m => m!["signal_type"]!.GetValue<string>() == "vpdq").Select(m => m!).ToList();
 
     [Fact]
     public async Task DifferentVideo_DoesNotMatch()
