@@ -137,9 +137,9 @@ public sealed class ReviewService(IDatabase db, MatchService match, BanksService
         {
             var row = await FindCaseAsync(c, tx, id, caller);
             if (row is null) return Error.NotFound("case");
-            if (row.state != CaseStates.Open) return Error.Conflict($"This case was already {row.state}.", "state");
             var now = Time.Now(clock);
-            await DecideAsync(c, tx, now, caller, row, CaseStates.Confirmed, request.Note, null);
+            if (await ClaimAsync(c, tx, now, caller, row, CaseStates.Confirmed, request.Note) is { } decided) return decided;
+            await RecordDecisionAsync(c, tx, now, caller, row, CaseStates.Confirmed, null);
             return ToView((await FindCaseAsync(c, tx, id, caller))!);
         }, ct);
         if (result.IsSuccess) ReviewLog.CaseDecided(log, id, CaseStates.Confirmed, 0);
@@ -158,8 +158,8 @@ public sealed class ReviewService(IDatabase db, MatchService match, BanksService
         {
             var row = await FindCaseAsync(c, tx, id, caller);
             if (row is null) return Error.NotFound("case");
-            if (row.state != CaseStates.Open) return Error.Conflict($"This case was already {row.state}.", "state");
             var now = Time.Now(clock);
+            if (await ClaimAsync(c, tx, now, caller, row, CaseStates.Dismissed, request.Note) is { } decided) return decided;
             List<Guid>? flagged = null;
             if (request.FalsePositive == true)
             {
@@ -178,7 +178,7 @@ public sealed class ReviewService(IDatabase db, MatchService match, BanksService
                     flagged.Add(m.EntryId);
                 }
             }
-            await DecideAsync(c, tx, now, caller, row, CaseStates.Dismissed, request.Note, flagged);
+            await RecordDecisionAsync(c, tx, now, caller, row, CaseStates.Dismissed, flagged);
             return ToView((await FindCaseAsync(c, tx, id, caller))!);
         }, ct);
         if (result.IsSuccess)
@@ -189,16 +189,22 @@ public sealed class ReviewService(IDatabase db, MatchService match, BanksService
         return result;
     }
 
-    private async Task DecideAsync(DbConnection c, DbTransaction tx, DateTimeOffset now, Caller caller, CaseRow row, string state, string? note,
+    /// <summary>Moves an open case to its decided state; a conflict when it was decided already (also by a concurrent request).</summary>
+    private static async Task<Error?> ClaimAsync(DbConnection c, DbTransaction tx, DateTimeOffset now, Caller caller, CaseRow row, string state, string? note)
+    {
+        if (row.state != CaseStates.Open) return Error.Conflict($"This case was already {row.state}.", "state");
+        var claimed = await c.ExecuteAsync(
+            "UPDATE review_cases SET state = @state, decided_at = @now, note = @note WHERE id = @id AND org_id = @org AND state = 'open'",
+            new { state, now = Time.Store(now), note = note?.Trim(), row.id, org = Org(caller) }, tx);
+        return claimed == 1 ? null : Error.Conflict("This case was decided meanwhile.", "state");
+    }
+
+    private static async Task RecordDecisionAsync(DbConnection c, DbTransaction tx, DateTimeOffset now, Caller caller, CaseRow row, string state,
         List<Guid>? falsePositives)
     {
-        await c.ExecuteAsync(
-            "UPDATE review_cases SET state = @state, decided_at = @now, note = @note, false_positive_json = @fp WHERE id = @id AND org_id = @org",
-            new
-            {
-                state, now = Time.Store(now), note = note?.Trim(), fp = falsePositives is null ? null : JsonSerializer.Serialize(falsePositives, TakedownJson.Options),
-                row.id, org = Org(caller),
-            }, tx);
+        if (falsePositives is not null)
+            await c.ExecuteAsync("UPDATE review_cases SET false_positive_json = @fp WHERE id = @id AND org_id = @org",
+                new { fp = JsonSerializer.Serialize(falsePositives, TakedownJson.Options), row.id, org = Org(caller) }, tx);
         await AuditLog.AppendAsync(c, tx, now, caller, state == CaseStates.Confirmed ? "review.case_confirmed" : "review.case_dismissed",
             subjectId: Guid.Parse(row.id), data: new { check_id = Guid.Parse(row.check_id), content_id = row.content_id, decision = row.decision, false_positive_entries = falsePositives });
         var view = ToView((await FindCaseAsync(c, tx, Guid.Parse(row.id), caller))!);
