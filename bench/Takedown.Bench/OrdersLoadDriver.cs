@@ -137,10 +137,10 @@ internal static class OrdersLoadDriver
         }
     }
 
-    private sealed record Outcome(int Sent, int Ok, double Seconds, List<double> LatenciesMs);
+    internal sealed record Outcome(int Sent, int Ok, double Seconds, List<double> LatenciesMs);
 
     /// <summary>Starts request i at t0 + i/rate whatever the server does (no coordinated omission), then waits for all.</summary>
-    private static async Task<Outcome> OpenLoopAsync(int rate, int seconds, Func<int, Task<bool>> send)
+    internal static async Task<Outcome> OpenLoopAsync(int rate, int seconds, Func<int, Task<bool>> send)
     {
         var total = rate * seconds;
         var latencies = new List<double>(total);
@@ -166,19 +166,19 @@ internal static class OrdersLoadDriver
         return new Outcome(total, ok, clock.Elapsed.TotalSeconds, latencies);
     }
 
-    private static double Percentile(Outcome o, double q)
+    internal static double Percentile(Outcome o, double q)
     {
         o.LatenciesMs.Sort();
         return o.LatenciesMs[Math.Min(o.LatenciesMs.Count - 1, (int)Math.Ceiling(q * o.LatenciesMs.Count) - 1)];
     }
 
-    private static void Report(string what, Outcome o)
+    internal static void Report(string what, Outcome o)
     {
         double P(double q) => Percentile(o, q);
         Console.WriteLine($"{what}: {o.Ok}/{o.Sent} ok, {o.Sent / o.Seconds:F0} req/s achieved, p50 {P(0.50):F1} ms, p99 {P(0.99):F1} ms, max {o.LatenciesMs[^1]:F1} ms");
     }
 
-    private static async Task<(int Status, string Body)> SendAsync(HttpClient http, string key, HttpMethod method, string path, string json)
+    internal static async Task<(int Status, string Body)> SendAsync(HttpClient http, string key, HttpMethod method, string path, string json)
     {
         using var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -186,14 +186,14 @@ internal static class OrdersLoadDriver
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private static async Task<(string Key, string Id)> CreateOrgAsync(HttpClient http, string op, string kind)
+    internal static async Task<(string Key, string Id)> CreateOrgAsync(HttpClient http, string op, string kind)
     {
         var r = await SendAsync(http, op, HttpMethod.Post, "/api/v1/organizations", JsonSerializer.Serialize(new { kind, name = kind }));
         var node = JsonNode.Parse(r.Body)!;
         return (node["api_key"]!.GetValue<string>(), node["id"]!.GetValue<string>());
     }
 
-    private static async Task WaitHealthyAsync(HttpClient http)
+    internal static async Task WaitHealthyAsync(HttpClient http)
     {
         for (var i = 0; i < 600; i++)
         {
@@ -203,7 +203,7 @@ internal static class OrdersLoadDriver
         throw new TimeoutException("service did not start");
     }
 
-    private static async Task<string> RunAsync(string dll, string[] args)
+    internal static async Task<string> RunAsync(string dll, string[] args)
     {
         using var p = Process.Start(Psi(dll, args))!;
         var output = await p.StandardOutput.ReadToEndAsync();
@@ -212,7 +212,7 @@ internal static class OrdersLoadDriver
         return output;
     }
 
-    private static ProcessStartInfo Psi(string dll, string[] args)
+    internal static ProcessStartInfo Psi(string dll, string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(dll);
@@ -221,7 +221,7 @@ internal static class OrdersLoadDriver
         return psi;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         var l = new TcpListener(System.Net.IPAddress.Loopback, 0);
         l.Start();

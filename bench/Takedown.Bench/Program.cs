@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using Takedown.Bench;
 
 // Load drivers and benchmarks; see docs/performance.md for each command.
-// `orders` and `webhooks` drive a real service, `match` times the PDQ index, `quick` breaks down one PDQ hash,
+// `orders`, `webhooks` and `review` drive a real service, `match` times the PDQ index, `quick` breaks down one PDQ hash,
 // `bdn ...` (or any BenchmarkDotNet arguments such as --filter) runs the BenchmarkDotNet suites.
 switch (args.FirstOrDefault())
 {
@@ -10,6 +10,8 @@ switch (args.FirstOrDefault())
         return await OrdersLoadDriver.RunAsync(args[1..]);
     case "webhooks":
         return await WebhooksLoadDriver.RunAsync(args[1..]);
+    case "review":
+        return await ReviewLoadDriver.RunAsync(args[1..]);
     case "match":
         return MatchLoadDriver.Run(args[1..]);
     case "quick":
@@ -30,6 +32,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: Takedown.Bench orders [--rate N] [--seconds S] [--takedown path/to/takedown.dll]
                Takedown.Bench webhooks [--rate N] [--orders N] [--takedown path/to/takedown.dll]
+               Takedown.Bench review [--entries N] [--rate R] [--seconds S] [--matching PERCENT] [--takedown path/to/takedown.dll]
                Takedown.Bench match [--entries N] [--queries Q] [--radius R] [--seed S] [--plain-mih]
                Takedown.Bench quick
                Takedown.Bench bdn [--filter '*Pdq*'] [--job short]     (BenchmarkDotNet)

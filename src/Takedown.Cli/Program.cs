@@ -7,6 +7,7 @@ using Takedown.Cli.Bench;
 using Takedown.Cli.Hashing;
 using Takedown.Cli.Matching;
 using Takedown.Cli.Orders;
+using Takedown.Cli.Review;
 using Takedown.Cli.Serve;
 
 var root = new RootCommand("Takedown: removal orders and referrals with a live one-hour clock, between authorities and platforms; hash banks and matching.");
@@ -18,5 +19,6 @@ root.Subcommands.Add(BlocklistCommands.Create());
 root.Subcommands.Add(HashCommand.Create());
 root.Subcommands.Add(MatchCommand.Create());
 root.Subcommands.Add(BanksCommands.Create());
+root.Subcommands.Add(ReviewCommands.Create());
 root.Subcommands.Add(BenchCommands.Create());
 return await root.Parse(args).InvokeAsync();

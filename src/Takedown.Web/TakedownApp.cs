@@ -19,6 +19,7 @@ using Takedown.Core.Evidence;
 using Takedown.Core.Orders;
 using Takedown.Core.Organizations;
 using Takedown.Core.Platforms;
+using Takedown.Core.Review;
 using Takedown.Core.Storage;
 using Takedown.Core.Transparency;
 using Takedown.Core.Users;
@@ -36,6 +37,7 @@ using Takedown.Web.People;
 using Takedown.Web.Orders;
 using Takedown.Web.Organizations;
 using Takedown.Web.Platforms;
+using Takedown.Web.Review;
 
 namespace Takedown.Web;
 
@@ -110,6 +112,8 @@ public static class TakedownApp
         services.AddSingleton<MatchIndex>();
         services.AddSingleton<BanksService>();
         services.AddSingleton<MatchService>();
+        services.AddSingleton<ReviewRulesService>();
+        services.AddSingleton<ReviewService>();
         services.AddSingleton<UsersService>();
         services.AddSingleton<OrderStatisticsService>();
         var evidence = new EvidenceOptions { Directory = Path.Combine(storage.Data, "evidence") };
@@ -250,6 +254,7 @@ public static class TakedownApp
         app.MapDelivery();
         app.MapBanks();
         app.MapMatching();
+        app.MapReview();
         app.MapAudit();
         app.MapDataRequests();
         app.MapBlocklist();

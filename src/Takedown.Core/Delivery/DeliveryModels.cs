@@ -20,10 +20,13 @@ public static class EventTypes
     public const string DataRequestProduced = "data_request.produced";
     public const string WebhookFailing = "webhook.failing";
     public const string WebhookRecovered = "webhook.recovered";
+    public const string ReviewCaseOpened = "review.case_opened";
+    public const string ReviewCaseDecided = "review.case_decided";
 
     public static readonly string[] All =
         [OrderCreated, OrderItemActioned, OrderOverdue, OrderClarified, OrderWithdrawn, OrderItemReinstated, ScrutinyRequested, ScrutinyDecided,
-         DeconflictionRequested, DataRequestCreated, DataRequestEmergency, DataRequestEscalated, DataRequestProduced, WebhookFailing, WebhookRecovered];
+         DeconflictionRequested, DataRequestCreated, DataRequestEmergency, DataRequestEscalated, DataRequestProduced, WebhookFailing, WebhookRecovered,
+         ReviewCaseOpened, ReviewCaseDecided];
 }
 
 public static class EndpointStatuses

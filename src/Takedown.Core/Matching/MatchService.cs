@@ -93,6 +93,28 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
     }
 
     /// <summary>
+    /// Matches several signals and an optional text as one piece of content (a review check): one list,
+    /// the best match per entry. Errors name the check's fields (signals[i].signal_type, text).
+    /// </summary>
+    public async Task<Result<IReadOnlyList<MatchView>>> MatchContentAsync(Caller caller, IReadOnlyList<SignalQuery?>? signals, string? text, CancellationToken ct)
+    {
+        var v = new Validator();
+        if (signals is { Count: > MaxBatch }) v.Add("signals", $"must hold at most {MaxBatch} signals");
+        if (!v.IsValid) return v.ToError();
+        var queries = (signals ?? []).Select((s, i) => ValidateSignal(v, $"signals[{i}].", s?.SignalType, s?.Signal)).ToList();
+        if (!v.IsValid) return v.ToError();
+        var group = queries.SelectMany(q => Expand(q!.Value)).ToList();
+        if (text is not null)
+        {
+            var signatures = TextQuery(text, "text");
+            if (!signatures.IsSuccess) return signatures.Error!;
+            group.AddRange(signatures.Value);
+        }
+        if (group.Count == 0) return Array.Empty<MatchView>();
+        return (await LookUpAsync(caller, [group.ToArray()], PdqIndex.DefaultRadius, ct))[0].Matches.ToList();
+    }
+
+    /// <summary>
     /// Hashes an uploaded file and looks up its MD5, SHA-256 and all eight dihedral PDQ hashes, so
     /// rotated and mirrored copies are caught. A file that is not an image still matches exactly.
     /// </summary>

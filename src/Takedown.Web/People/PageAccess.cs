@@ -16,6 +16,7 @@ internal static class PageAccess
         new("/Orders/Index", "/orders", "Orders", p => p.IsAuthority || p.IsPlatform),
         new("/Orders/New", "/orders/new", "New order", p => p.CanIssue),
         new("/Orders/Detail", "/orders", "Order", p => p.IsAuthority || p.IsPlatform, InNav: false),
+        new("/Review/Case", "/orders", "Review case", p => p.IsPlatform, InNav: false),
         new("/Dashboard/Index", "/dashboard", "Dashboard", p => p.IsAuthority || p.IsPlatform),
         new("/Admin/Index", "/admin", "Members", p => p.IsAdmin),
         new("/Admin/Organizations", "/admin/organizations", "Organisations", p => p.IsOperator && p.IsAdmin),

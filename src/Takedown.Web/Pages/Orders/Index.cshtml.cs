@@ -2,12 +2,16 @@ using Microsoft.AspNetCore.Mvc;
 using Takedown.Core.Common;
 using Takedown.Core.Orders;
 using Takedown.Core.Organizations;
+using Takedown.Core.Review;
 
 namespace Takedown.Web.Pages.Orders;
 
 /// <summary>The authority's desk (its orders) or the platform's inbox (open items by deadline, emergencies first).</summary>
-public sealed class IndexModel(OrdersService orders, OrganizationsService organizations, TimeProvider clock) : TakedownPageModel
+public sealed class IndexModel(OrdersService orders, OrganizationsService organizations, ReviewService review, TimeProvider clock) : TakedownPageModel
 {
+    /// <summary>The inbox shows this many open review cases (the first in queue order); the API lists them all.</summary>
+    public const int ReviewCasesShown = 20;
+
     /// <summary>At most this many orders are listed (the newest); the API pages through everything.</summary>
     public const int MaxListed = 1000;
 
@@ -24,6 +28,9 @@ public sealed class IndexModel(OrdersService orders, OrganizationsService organi
     public IReadOnlyDictionary<Guid, string> Names { get; private set; } = new Dictionary<Guid, string>();
 
     public DateTimeOffset Now { get; private set; }
+
+    /// <summary>The platform's open review cases next to its orders (null for an authority).</summary>
+    public ReviewInbox? Review { get; private set; }
 
     public bool Truncated { get; private set; }
 
@@ -44,6 +51,7 @@ public sealed class IndexModel(OrdersService orders, OrganizationsService organi
         OpenItems = owing.Where(o => Kind is null || o.Kind == Kind).DistinctBy(o => o.Id)
             .SelectMany(o => o.Items.Where(i => ItemStatuses.Open.Contains(i.Status) && i.DuplicateOf is null).Select(i => (o, i)))
             .OrderByDescending(x => x.o.Emergency).ThenBy(x => x.i.DueAt).ToList();
+        if (Me.IsPlatform) Review = await review.InboxAsync(Me.Caller, ReviewCasesShown, ct);
         Names = await organizations.NamesAsync(Orders.Concat(owing).SelectMany(o => new[] { o.AuthorityId, o.PlatformId }), ct);
         return Page();
     }
