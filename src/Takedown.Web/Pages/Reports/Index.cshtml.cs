@@ -107,21 +107,21 @@ public sealed class IndexModel(TransparencyReportsService reports, TimeProvider 
     public string ActionedChart() => SvgChart.Bars("chart-actioned", T["Items removed or disabled per month"],
         T["Bar chart: for each month of the period, the number of items removed or disabled after an order or a referral. The table below gives the same figures."],
         Months, [new ChartSeries(T["Removed or disabled"], "s0", Months.Select(m => (double?)(MonthFigures(m)?.Actions ?? 0)).ToList())],
-        v => v.ToString("0", CultureInfo.CurrentCulture));
+        v => v.ToString("0", CultureInfo.CurrentCulture), fixedMax: EvenCeiling(Months.Max(m => MonthFigures(m)?.Actions ?? 0)));
+
+    /// <summary>A count axis whose half-way gridline is a whole number too.</summary>
+    private static double EvenCeiling(int max) => Math.Max(2, max + max % 2);
 
     public string TimeChart()
     {
-        var hours = Months.SelectMany(m => new[] { MonthFigures(m)?.MedianSeconds, MonthFigures(m)?.P90Seconds }).Any(s => s >= 7200);
-        Func<double, string> fmt = hours
-            ? v => (v / 3600).ToString("0.#", CultureInfo.CurrentCulture) + " h"
-            : v => (v / 60).ToString("0", CultureInfo.CurrentCulture) + " min";
+        static string fmt(double v) => Duration(TimeSpan.FromSeconds(Math.Round(v)));
         return SvgChart.Bars("chart-time", T["Time to action per month: median and 90th percentile"],
             T["Grouped bar chart: for each month, the median and the 90th percentile of the time from receipt to removal or disabling. The table below gives the same figures."],
             Months,
             [
                 new ChartSeries(T["Median"], "s0", Months.Select(m => (double?)MonthFigures(m)?.MedianSeconds).ToList()),
                 new ChartSeries(T["90th percentile"], "s1", Months.Select(m => (double?)MonthFigures(m)?.P90Seconds).ToList()),
-            ], fmt);
+            ], fmt, fixedMax: Math.Max(60, Months.Max(m => Math.Max(MonthFigures(m)?.MedianSeconds ?? 0, MonthFigures(m)?.P90Seconds ?? 0))));
     }
 
     public string ShareChart() => SvgChart.Bars("chart-share", T["Share removed or disabled within the deadline, per month"],
