@@ -43,6 +43,7 @@ public sealed class AnnexPageTests : IAsyncLifetime
             Assert.Contains("PHAROS", html);
             Assert.Contains("class=\"no-print page-actions\"", html);
             var detail = await person.GetAsync($"/orders/{order.Id()}");
+            Assert.True(detail.Status == HttpStatusCode.OK, detail.Html);
             Assert.Contains($"href=\"{PageOf(order)}\"", detail.Html);
         }
 
