@@ -45,6 +45,7 @@ public sealed class CourtReinstatementTests : IAsyncLifetime
         _app.Clock.Advance(TimeSpan.FromDays(40));
         var response = await _platform.PostAsync(PathOf(order), Court());
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal($"/api/v1/orders/{order.Id()}", response.Headers.Location?.OriginalString);
         var recorded = await ApiClient.ReadOkAsync(response);
         Assert.Equal("court", recorded.S("reason"));
         Assert.Equal("Tribunal judiciaire de Paris, RG 26/01234", recorded.S("court_reference"));
