@@ -9,6 +9,7 @@ public sealed class ReportPagesTests : IAsyncLifetime
     private TestApp _app = null!;
     private ApiClient _authority = null!;
     private ApiClient _platform = null!;
+    private JsonNode _third = null!;
 
     // The default period: the year up to and including today (the fake clock's 2 March 2026).
     private const string DefaultPeriod = "from=2025-03-03&to=2026-03-03";
@@ -20,7 +21,7 @@ public sealed class ReportPagesTests : IAsyncLifetime
         _platform = await _app.PlatformAsync("VideoShare");
         var first = await _authority.IssueOrderAsync(_platform.Id);
         var second = await _authority.IssueOrderAsync(_platform.Id);
-        var third = await _authority.IssueOrderAsync(_platform.Id);
+        var third = _third = await _authority.IssueOrderAsync(_platform.Id);
         _app.Clock.Advance(TimeSpan.FromMinutes(10));
         await _platform.ActAsync(first, 0, new { action = "removed" });
         _app.Clock.Advance(TimeSpan.FromMinutes(20));
@@ -105,6 +106,19 @@ public sealed class ReportPagesTests : IAsyncLifetime
         (status, html) = await person.GetAsync("/reports?from=2026-03-03&to=2026-01-01");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("id=\"to-error\"", html);
+    }
+
+    [Fact]
+    public async Task ReportAndAnnex_SpeakFrench_FromTheBrowsersLanguage()
+    {
+        var person = await PageClient.SignInAsync(_app, _platform.Id, Roles.Viewer);
+        person.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("fr-FR");
+        var (status, html) = await person.GetAsync("/reports");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("<h1>Rapport de transparence</h1>", html);
+        Assert.Contains("<title id=\"chart-actioned-title\">Éléments retirés ou bloqués par mois</title>", System.Net.WebUtility.HtmlDecode(html));
+        Assert.Contains("erreurs manifestes", System.Net.WebUtility.HtmlDecode((await person.GetAsync(
+            $"/orders/{_third["id"]}/items/{_third["items"]![0]!["id"]}/annex")).Html));
     }
 
     [Fact]
