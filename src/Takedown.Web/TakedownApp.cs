@@ -104,6 +104,8 @@ public static class TakedownApp
         services.AddSingleton<PreservationService>();
         services.AddSingleton<StatementsService>();
         services.AddSingleton<TransparencyReportsService>();
+        services.AddSingleton<CourtReinstatementService>();
+        services.AddSingleton<AnnexService>();
         services.AddOptions<PreservationOptions>().Bind(builder.Configuration.GetSection("Preservation"))
             .Validate(o => o.SweepIntervalHours is >= 1 and <= 168, "Preservation:SweepIntervalHours must be between 1 and 168").ValidateOnStart();
         services.AddHostedService<PreservationSweeper>();
@@ -126,6 +128,7 @@ public static class TakedownApp
         services.AddSingleton(new BlobStore(Path.Combine(storage.Data, "blobs")));
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<DataRequestsService>();
+        services.AddSingleton<ProductionRetention>();
         services.AddHostedService<DataRequestSweeper>();
         services.AddHostedService<BlocklistSweeper>();
         AddDelivery(builder, storage);
@@ -263,6 +266,9 @@ public static class TakedownApp
         app.MapPreservation();
         app.MapStatements();
         app.MapTransparencyReports();
+        app.MapCourtReinstatement();
+        app.MapAnnexes();
+        app.MapProductionRetention();
         app.MapStopPage();
         app.MapEvidence();
         app.MapRazorPages();

@@ -5,6 +5,7 @@ using Dapper;
 using Microsoft.Extensions.Logging;
 using Takedown.Core.Audit;
 using Takedown.Core.Common;
+using Takedown.Core.DataRequests;
 using Takedown.Core.Evidence;
 using Takedown.Core.Organizations;
 using Takedown.Core.Orders;
@@ -39,15 +40,18 @@ public sealed record PreservationView(
 
 public sealed record ExpiringItem(Guid OrderId, Guid ItemId, DateTimeOffset PreserveUntil, bool LegalHold);
 
-/// <summary>What one sweep did: items whose preservation ended, evidence files purged, items kept only by a legal hold.</summary>
-public sealed record PreservationSweep(int Ended, int EvidencePurged, int Held);
+/// <summary>
+/// What one sweep did: items whose preservation ended, evidence files purged, items kept only by a legal hold; and data-request
+/// productions purged past their retention, and those kept by their request's legal hold.
+/// </summary>
+public sealed record PreservationSweep(int Ended, int EvidencePurged, int Held, int ProductionsPurged = 0, int ProductionsHeld = 0);
 
 /// <summary>
 /// Preservation of removed content: the period (<see cref="Preservation.UntilAfter"/>), its extension by the
 /// issuing authority, legal holds, the platform's record of what it preserved, and the daily sweep that purges
 /// what Takedown itself holds for an item (its evidence files) once every hold is past.
 /// </summary>
-public sealed partial class PreservationService(IDatabase db, EvidenceService evidence, TimeProvider clock, ILogger<PreservationService> log)
+public sealed partial class PreservationService(IDatabase db, EvidenceService evidence, ProductionRetention productions, TimeProvider clock, ILogger<PreservationService> log)
 {
     [GeneratedRegex("^[0-9a-f]+$")]
     private static partial Regex Hex();
@@ -207,7 +211,9 @@ public sealed partial class PreservationService(IDatabase db, EvidenceService ev
         }
         var sweep = result.Value;
         if (sweep.Ended > 0 || sweep.Held > 0) PreservationLog.Swept(log, sweep.Ended, sweep.EvidencePurged, sweep.Held);
-        return sweep;
+        // What Takedown holds for data requests: productions past their retention and every hold.
+        var produced = await productions.SweepAsync(ct);
+        return sweep with { ProductionsPurged = produced.Purged, ProductionsHeld = produced.Held };
     }
 
     private async Task<Result<PreservationView>> WithItemAsync(Caller caller, Guid orderId, Guid itemId, bool authorityOnly,

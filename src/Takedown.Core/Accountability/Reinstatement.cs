@@ -14,6 +14,8 @@ public static class ReinstatementCauses
 {
     public const string Complaint = "complaint";
     public const string Scrutiny = "scrutiny";
+    public const string Court = "court";
+    public static readonly string[] All = [Complaint, Scrutiny, Court];
 }
 
 /// <summary>

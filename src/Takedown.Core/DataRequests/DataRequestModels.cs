@@ -94,6 +94,12 @@ public sealed class DataRequestOptions
     public long MaxRequestBytes { get; set; } = 512L * 1024 * 1024;
 
     public int MaxFiles { get; set; } = 100;
+
+    /// <summary>
+    /// Months Takedown keeps a production's files after it was produced, unless the data request is under a legal hold
+    /// (6 by default, as the TCO's preservation period; Regulation (EU) 2023/1543 sets no period for the service in between).
+    /// </summary>
+    public int ProductionRetentionMonths { get; set; } = 6;
 }
 
 public sealed class PreservationRule

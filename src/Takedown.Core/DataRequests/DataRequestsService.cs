@@ -296,10 +296,12 @@ public sealed class DataRequestsService(IDatabase db, TimeProvider clock, Signin
         {
             var row = await FindAsync(c, tx, id, caller);
             if (row is null) return Error.NotFound("production");
-            var p = await c.QuerySingleOrDefaultAsync<(string manifest_json, string signature, string key_id, string created_at)?>(
-                "SELECT manifest_json, signature, key_id, created_at FROM productions WHERE id = @p AND data_request_id = @id",
+            var p = await c.QuerySingleOrDefaultAsync<(string manifest_json, string signature, string key_id, string created_at, string? purged_at)?>(
+                "SELECT manifest_json, signature, key_id, created_at, purged_at FROM productions WHERE id = @p AND data_request_id = @id",
                 new { p = productionId.ToString(), id = id.ToString() }, tx);
             if (p is null) return Error.NotFound("production");
+            if (p.Value.purged_at is not null)
+                return Error.Conflict($"This production's files were purged on {p.Value.purged_at}, when its retention had passed.", "production_id");
             var now = Time.Now(clock);
             await AuditLog.AppendAsync(c, tx, now, caller, "data_request.production_downloaded", subjectId: productionId, data: new { data_request_id = id });
             var manifest = JsonSerializer.Deserialize<ProductionManifest>(p.Value.manifest_json, TakedownJson.Options)!;

@@ -107,7 +107,7 @@ public sealed class OrganizationsService(IDatabase db, TimeProvider clock)
         var list = ids.Distinct().Select(i => i.ToString()).ToList();
         if (list.Count == 0) return new Dictionary<Guid, string>();
         await using var c = await db.OpenAsync(ct);
-        var rows = await c.QueryAsync<(string id, string name)>("SELECT id, name FROM organizations WHERE id IN @list", new { list });
+        var rows = await c.QueryAsync<(string id, string name)>($"SELECT id, name FROM organizations WHERE {Sql.In(c, "id", "@list")}", new { list });
         return rows.ToDictionary(r => Guid.Parse(r.id), r => r.name);
     }
 

@@ -95,7 +95,7 @@ public sealed class TransparencyReportsService(IDatabase db)
                 Count(acted.Where(i => i.kind == OrderKinds.RemovalOrder && i.action == Actions.Impossible), i => i.reason ?? "unknown", Actions.ImpossibleReasons),
                 Count(acted.Where(i => i.kind == OrderKinds.Referral && i.action == Actions.NotActioned), i => i.reason ?? "unknown", Actions.NotActionedReasons),
                 Summarise(complaints, f, t, ["upheld", "reinstated"]), Summarise(scrutiny, f, t, ["infringes", "upheld"]),
-                Count(items.Where(i => In(i.reinstated_at)), i => i.reinstated_because ?? "unknown", ["complaint", "scrutiny"]));
+                Count(items.Where(i => In(i.reinstated_at)), i => i.reinstated_because ?? "unknown", Accountability.ReinstatementCauses.All));
             return new TransparencyReport("platform", caller.OrganizationId, from.Value, to.Value, report, null, timeToAction);
         }
 

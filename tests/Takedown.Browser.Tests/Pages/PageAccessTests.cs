@@ -20,6 +20,7 @@ public sealed class PageAccessTests(Chromium chromium) : IAsyncLifetime
         ("/orders/new", ["authority admin", "authority analyst"]),
         ("/orders/{order}", ["authority admin", "authority analyst", "authority viewer", "platform admin", "platform moderator", "platform viewer"]),
         ("/dashboard", ["authority admin", "authority analyst", "authority viewer", "platform admin", "platform moderator", "platform viewer"]),
+        ("/reports", ["authority admin", "authority analyst", "authority viewer", "platform admin", "platform moderator", "platform viewer"]),
         ("/admin", ["authority admin", "platform admin", "operator admin"]),
         ("/admin/organizations", ["operator admin"]),
         ("/admin/health", ["operator admin"]),

@@ -15,6 +15,7 @@
     });
   }
   document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("button[data-print]")) { window.print(); return; }
     var button = e.target.closest && e.target.closest("button.reveal");
     if (!button) return;
     var figure = button.closest(".evidence");
