@@ -12,6 +12,9 @@ switch (args.FirstOrDefault())
         return await WebhooksLoadDriver.RunAsync(args[1..]);
     case "match":
         return MatchLoadDriver.Run(args[1..]);
+    case "decode" when args.Length > 1:
+        DecodeExperiment.Run(args[1]);
+        return 0;
     case "quick":
         QuickTimer.Run();
         return 0;
@@ -32,6 +35,7 @@ static int Usage()
                Takedown.Bench webhooks [--rate N] [--orders N] [--takedown path/to/takedown.dll]
                Takedown.Bench match [--entries N] [--queries Q] [--radius R] [--seed S] [--plain-mih]
                Takedown.Bench quick
+               Takedown.Bench decode DIR      (JPEG decode variants and the scaled decode's hash distances)
                Takedown.Bench bdn [--filter '*Pdq*'] [--job short]     (BenchmarkDotNet)
         """);
     return 2;
