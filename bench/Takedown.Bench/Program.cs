@@ -14,6 +14,9 @@ switch (args.FirstOrDefault())
         return await ReviewLoadDriver.RunAsync(args[1..]);
     case "match":
         return MatchLoadDriver.Run(args[1..]);
+    case "decode" when args.Length > 1:
+        DecodeExperiment.Run(args[1]);
+        return 0;
     case "quick":
         QuickTimer.Run();
         return 0;
@@ -35,6 +38,7 @@ static int Usage()
                Takedown.Bench review [--entries N] [--rate R] [--seconds S] [--matching PERCENT] [--takedown path/to/takedown.dll]
                Takedown.Bench match [--entries N] [--queries Q] [--radius R] [--seed S] [--plain-mih]
                Takedown.Bench quick
+               Takedown.Bench decode DIR      (JPEG decode variants and the scaled decode's hash distances)
                Takedown.Bench bdn [--filter '*Pdq*'] [--job short]     (BenchmarkDotNet)
         """);
     return 2;

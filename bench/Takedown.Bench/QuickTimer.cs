@@ -23,6 +23,10 @@ internal static class QuickTimer
         Time("TransposeOut x16", () => { for (int r = 0; r < 512; r += 32) { JaroszFilter.TransposeOut(strip, b2, r, 512); } });
         Time("BoxAlongCols", () => JaroszFilter.BoxAlongCols(luma, b2, 512, 512, 4));
         float[] plane = new float[4096], temp = new float[1024], coeffs = new float[256];
+        float[] narrow = new float[512 * 64], narrow2 = new float[512 * 64];
+        Time("Filter (2 rounds, full)", () => { luma.CopyTo(b1); JaroszFilter.Filter(b1, b2, strip, 512, 512, 4, 4, 2); });
+        Time("FilterAndSample", () => { luma.CopyTo(b1); JaroszFilter.FilterAndSample(b1, b2, strip, narrow, narrow2, 512, 512, 4, 4, plane); });
+        Time("copy 512x512 (baseline)", () => luma.CopyTo(b1));
         Time("Decimate", () => PdqCore.Decimate(luma, 512, 512, plane));
         Time("Quality", () => PdqCore.Quality(plane));
         Time("Dct", () => PdqCore.Dct(plane, temp, coeffs));

@@ -11,13 +11,14 @@ internal sealed class DecodedImage : IDisposable
 {
     private byte[]? _buffer;
 
-    internal DecodedImage(byte[] buffer, int width, int height, int channels)
+    internal DecodedImage(byte[] buffer, int width, int height, int channels, bool rowsSampled = false)
     {
         _buffer = buffer;
         Width = width;
         Height = height;
         Channels = channels;
-        IsGrey = channels == 1 || LumaPlane.IsAllGrey(buffer, width, height, channels, width * channels);
+        RowsSampled = rowsSampled;
+        IsGrey = channels == 1 || LumaPlane.IsAllGrey(buffer, width, StoredRows, channels, width * channels);
     }
 
     internal int Width { get; }
@@ -28,9 +29,18 @@ internal sealed class DecodedImage : IDisposable
 
     internal int Stride => Width * Channels;
 
+    /// <summary>
+    /// True when only the 512 rows the reference's resize samples are held (row y is source row
+    /// floor(y * Height / 512)); then <see cref="IsGrey"/> covers those rows only.
+    /// </summary>
+    internal bool RowsSampled { get; }
+
+    /// <summary>Rows held in <see cref="Pixels"/>.</summary>
+    internal int StoredRows => RowsSampled ? PdqHasher.PreResizeLimit : Height;
+
     internal bool IsGrey { get; }
 
-    internal ReadOnlySpan<byte> Pixels => _buffer.AsSpan(0, Stride * Height);
+    internal ReadOnlySpan<byte> Pixels => _buffer.AsSpan(0, Stride * StoredRows);
 
     /// <summary>Rents a buffer large enough for width x height x channels bytes.</summary>
     internal static byte[] Rent(int width, int height, int channels) =>

@@ -11,7 +11,19 @@ namespace Takedown.Core.Hashing;
 /// </summary>
 internal static class ImageDecoder
 {
-    internal static DecodeError? TryDecode(ReadOnlySpan<byte> file, ImageLimits limits, out DecodedImage? image)
+    /// <summary>Decodes every pixel.</summary>
+    internal static DecodeError? TryDecode(ReadOnlySpan<byte> file, ImageLimits limits, out DecodedImage? image) =>
+        TryDecode(file, limits, sampleRowsForPdq: false, out image);
+
+    /// <summary>
+    /// Decodes what PDQ needs. With <paramref name="sampleRowsForPdq"/>, a JPEG taller than 512 px
+    /// keeps only the 512 rows the reference's nearest-neighbour resize samples (row floor(y H / 512));
+    /// the others are skipped by the decoder (no colour conversion, no copy), and the image's
+    /// <see cref="DecodedImage.RowsSampled"/> says so. The kept rows are the same pixels a full
+    /// decode gives. When every kept pixel is grey the whole image is decoded again, because the
+    /// reference's grey rule looks at all pixels.
+    /// </summary>
+    internal static DecodeError? TryDecode(ReadOnlySpan<byte> file, ImageLimits limits, bool sampleRowsForPdq, out DecodedImage? image)
     {
         image = null;
         if (file.IsEmpty)
@@ -74,6 +86,21 @@ internal static class ImageDecoder
                 grey ? SKAlphaType.Opaque : SKAlphaType.Unpremul,
                 colorspace: null);
 
+            if (sampleRowsForPdq && height > PdqHasher.PreResizeLimit && codec.EncodedFormat == SKEncodedImageFormat.Jpeg
+                && codec.ScanlineOrder == SKCodecScanlineOrder.TopDown)
+            {
+                DecodeError? sampledError = TryDecodeSampledRows(codec, target, channels, out DecodedImage? sampled);
+                if (sampledError is not null || !sampled!.IsGrey)
+                {
+                    image = sampled;
+                    return sampledError;
+                }
+
+                // Grey on the kept rows: only a full decode can tell whether the reference sees one
+                // channel. GetPixels below rewinds the (in-memory) stream itself.
+                sampled.Dispose();
+            }
+
             byte[] buffer = DecodedImage.Rent(width, height, channels);
             SKCodecResult result;
             unsafe
@@ -100,5 +127,48 @@ internal static class ImageDecoder
                     return DecodeError.Corrupt($"decoder result {result}");
             }
         }
+    }
+
+    /// <summary>Scanline decode keeping rows floor(y H / 512), y = 0..511, then skipping to the end so truncation is still seen.</summary>
+    private static DecodeError? TryDecodeSampledRows(SKCodec codec, SKImageInfo target, int channels, out DecodedImage? image)
+    {
+        image = null;
+        int width = target.Width;
+        int height = target.Height;
+        const int rows = PdqHasher.PreResizeLimit;
+        if (codec.StartScanlineDecode(target) is not SKCodecResult.Success)
+        {
+            return DecodeError.Corrupt("the decoder could not start");
+        }
+
+        int stride = width * channels;
+        byte[] buffer = DecodedImage.Rent(width, rows, channels);
+        int next = 0;
+        unsafe
+        {
+            fixed (byte* p = buffer)
+            {
+                for (int y = 0; y < rows; y++)
+                {
+                    int sy = (int)((long)y * height / rows);
+                    if ((sy > next && !codec.SkipScanlines(sy - next)) || codec.GetScanlines((IntPtr)(p + ((long)y * stride)), 1, stride) != 1)
+                    {
+                        DecodedImage.Return(buffer);
+                        return DecodeError.Truncated;
+                    }
+
+                    next = sy + 1;
+                }
+            }
+        }
+
+        if (next < height && !codec.SkipScanlines(height - next))
+        {
+            DecodedImage.Return(buffer);
+            return DecodeError.Truncated;
+        }
+
+        image = new DecodedImage(buffer, width, height, channels, rowsSampled: true);
+        return null;
     }
 }

@@ -33,6 +33,69 @@ internal static class JaroszFilter
         }
     }
 
+    /// <summary>
+    /// The filter followed by the 64x64 centre sampling, computing only what the samples need. The
+    /// first round (H, V) is full; the second horizontal box still runs every running sum in order
+    /// but keeps its outputs only at the 64 sampled columns (no transpose back), and the second
+    /// vertical box runs down those 64 columns only. Every kept value sees the same float operations
+    /// in the same order as <see cref="Filter"/> followed by the sampling, so the bits are identical.
+    /// <paramref name="narrow"/> and <paramref name="narrow2"/> hold rows x 64 floats each.
+    /// </summary>
+    internal static void FilterAndSample(
+        Span<float> buffer1, Span<float> buffer2, Span<float> strip, Span<float> narrow, Span<float> narrow2,
+        int rows, int cols, int windowAlongRows, int windowAlongCols, Span<float> output64x64)
+    {
+        const int n = 64;
+        Span<int> colIndex = stackalloc int[n];
+        for (int j = 0; j < n; j++)
+        {
+            colIndex[j] = (int)(((j + 0.5) * cols) / n);
+        }
+
+        BoxAlongRows(buffer1, buffer2, strip, rows, cols, windowAlongRows);
+        BoxAlongCols(buffer2, buffer1, rows, cols, windowAlongCols);
+
+        // Second horizontal box: sums over every column, outputs kept at the sampled columns.
+        int r = 0;
+        if (Avx.IsSupported)
+        {
+            Span<float> s1 = strip[..(StripRows * cols)];
+            Span<float> s2 = strip.Slice(StripRows * cols, StripRows * cols);
+            ref float sp1 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(s1);
+            ref float sp2 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(s2);
+            for (; r + StripRows <= rows; r += StripRows)
+            {
+                TransposeIn(buffer1, s1, r, cols);
+                Columns32(ref sp1, ref sp2, cols, StripRows, 0, windowAlongRows);
+                for (int j = 0; j < n; j++)
+                {
+                    ReadOnlySpan<float> column = s2.Slice(colIndex[j] * StripRows, StripRows);
+                    for (int k = 0; k < StripRows; k++)
+                    {
+                        narrow[((r + k) * n) + j] = column[k];
+                    }
+                }
+            }
+        }
+
+        for (; r < rows; r++)
+        {
+            Box1D(buffer1, buffer2, r * cols, cols, 1, windowAlongRows);
+            for (int j = 0; j < n; j++)
+            {
+                narrow[(r * n) + j] = buffer2[(r * cols) + colIndex[j]];
+            }
+        }
+
+        // Second vertical box down the 64 kept columns, then the sampled rows.
+        BoxAlongCols(narrow[..(rows * n)], narrow2[..(rows * n)], rows, n, windowAlongCols);
+        for (int i = 0; i < n; i++)
+        {
+            int ini = (int)(((i + 0.5) * rows) / n);
+            narrow2.Slice(ini * n, n).CopyTo(output64x64.Slice(i * n, n));
+        }
+    }
+
     /// <summary>The reference's 1-D running-sum box, one vector at a time (kept for tails and as the test oracle).</summary>
     internal static void Box1D(ReadOnlySpan<float> input, Span<float> output, int offset, int length, int stride, int window)
     {

@@ -21,8 +21,17 @@ internal static class LumaPlane
             ? (PdqHasher.PreResizeLimit, PdqHasher.PreResizeLimit)
             : (height, width);
 
-    internal static void Fill(DecodedImage image, Span<float> luma, int rows, int cols) =>
+    internal static void Fill(DecodedImage image, Span<float> luma, int rows, int cols)
+    {
+        if (image.RowsSampled)
+        {
+            // Row y already is source row floor(y * H / 512): sample it as a 512-row image.
+            Fill(image.Pixels, image.Width, image.StoredRows, image.Channels, image.Stride, image.IsGrey, luma, rows, cols);
+            return;
+        }
+
         Fill(image.Pixels, image.Width, image.Height, image.Channels, image.Stride, image.IsGrey, luma, rows, cols);
+    }
 
     /// <summary>
     /// Fills rows x cols of luma, sampling source row floor(y * H / rows) and column floor(x * W / cols).

@@ -14,11 +14,13 @@ internal sealed class PdqWorkspace
     [ThreadStatic]
     private static PdqWorkspace? t_current;
 
-    private PdqWorkspace(int planeFloats, int stripFloats)
+    private PdqWorkspace(int planeFloats, int stripFloats, int maxRows)
     {
         Buffer1 = new float[planeFloats];
         Buffer2 = new float[planeFloats];
         Strip = new float[stripFloats];
+        Narrow = new float[maxRows * 64];
+        Narrow2 = new float[maxRows * 64];
     }
 
     /// <summary>Luma in, filtered plane out.</summary>
@@ -27,6 +29,11 @@ internal sealed class PdqWorkspace
     internal float[] Buffer2 { get; }
 
     internal float[] Strip { get; }
+
+    /// <summary>rows x 64: the second round's values at the sampled columns.</summary>
+    internal float[] Narrow { get; }
+
+    internal float[] Narrow2 { get; }
 
     internal float[] Plane64 { get; } = new float[64 * 64];
 
@@ -41,13 +48,13 @@ internal sealed class PdqWorkspace
         int plane = checked(rows * cols);
         int strip = JaroszFilter.StripScratchLength(cols);
         PdqWorkspace? ws = t_current;
-        if (ws is not null && ws.Buffer1.Length >= plane && ws.Strip.Length >= strip)
+        if (ws is not null && ws.Buffer1.Length >= plane && ws.Strip.Length >= strip && ws.Narrow.Length >= rows * 64)
         {
             return ws;
         }
 
         int keepPlane = Math.Max(plane, 512 * 512);
-        ws = new PdqWorkspace(keepPlane, Math.Max(strip, JaroszFilter.StripScratchLength(512)));
+        ws = new PdqWorkspace(keepPlane, Math.Max(strip, JaroszFilter.StripScratchLength(512)), Math.Max(rows, 512));
         if (plane <= RetainedPlaneFloats)
         {
             t_current = ws;
@@ -66,7 +73,6 @@ internal static class PdqCore
     internal const int MinDimension = 5;
     private const int Downsample = 64;
     private const int DctSize = 16;
-    private const int JaroszPasses = 2;
 
     // D[i][j] = sqrt(2/64) * cos(pi/128 * (i+1) * (2j+1)), computed in double, stored as float.
     private static readonly float[] s_dct = BuildDct();
@@ -97,10 +103,9 @@ internal static class PdqCore
         else
         {
             int plen = rows * cols;
-            JaroszFilter.Filter(
-                ws.Buffer1.AsSpan(0, plen), ws.Buffer2.AsSpan(0, plen), ws.Strip, rows, cols,
-                JaroszFilter.WindowSize(cols, Downsample), JaroszFilter.WindowSize(rows, Downsample), JaroszPasses);
-            Decimate(ws.Buffer1, rows, cols, ws.Plane64);
+            JaroszFilter.FilterAndSample(
+                ws.Buffer1.AsSpan(0, plen), ws.Buffer2.AsSpan(0, plen), ws.Strip, ws.Narrow, ws.Narrow2, rows, cols,
+                JaroszFilter.WindowSize(cols, Downsample), JaroszFilter.WindowSize(rows, Downsample), ws.Plane64);
             plane = ws.Plane64;
         }
 
@@ -130,32 +135,51 @@ internal static class PdqCore
         }
     }
 
-    /// <summary>Sum of truncated scaled neighbour differences / 90, capped at 100.</summary>
+    /// <summary>
+    /// Sum of truncated scaled neighbour differences / 90, capped at 100. Each difference is the
+    /// reference's float expression truncated to int on its own; only the integer sum is vectorised,
+    /// and integer addition does not depend on order.
+    /// </summary>
     internal static int Quality(ReadOnlySpan<float> plane)
     {
-        int sum = 0;
+        _ = plane[(Downsample * Downsample) - 1];
+        ref float p = ref MemoryMarshal.GetReference(plane);
+        Vector256<float> hundred = Vector256.Create(100f);
+        Vector256<float> divisor = Vector256.Create(255f);
+        Vector256<int> acc = Vector256<int>.Zero;
+
+        // Vertical neighbours: rows i and i + 1, 64 columns as 8 vectors.
         for (int i = 0; i < Downsample - 1; i++)
         {
-            for (int j = 0; j < Downsample; j++)
+            for (int j = 0; j < Downsample; j += 8)
             {
-                float u = plane[(i * Downsample) + j];
-                float v = plane[((i + 1) * Downsample) + j];
-                int d = (int)(((u - v) * 100) / 255);
-                sum += Math.Abs(d);
+                Vector256<float> u = Vector256.LoadUnsafe(ref p, (nuint)((i * Downsample) + j));
+                Vector256<float> v = Vector256.LoadUnsafe(ref p, (nuint)(((i + 1) * Downsample) + j));
+                acc += Vector256.Abs(Vector256.ConvertToInt32((u - v) * hundred / divisor));
             }
         }
 
+        // Horizontal neighbours: columns j and j + 1 for j = 0..55 as 7 vectors, then 56..62.
+        int sum = 0;
         for (int i = 0; i < Downsample; i++)
         {
-            for (int j = 0; j < Downsample - 1; j++)
+            int row = i * Downsample;
+            for (int j = 0; j < 56; j += 8)
             {
-                float u = plane[(i * Downsample) + j];
-                float v = plane[(i * Downsample) + j + 1];
-                int d = (int)(((u - v) * 100) / 255);
-                sum += Math.Abs(d);
+                Vector256<float> u = Vector256.LoadUnsafe(ref p, (nuint)(row + j));
+                Vector256<float> v = Vector256.LoadUnsafe(ref p, (nuint)(row + j + 1));
+                acc += Vector256.Abs(Vector256.ConvertToInt32((u - v) * hundred / divisor));
+            }
+
+            for (int j = 56; j < Downsample - 1; j++)
+            {
+                float u = plane[row + j];
+                float v = plane[row + j + 1];
+                sum += Math.Abs((int)(((u - v) * 100) / 255));
             }
         }
 
+        sum += Vector256.Sum(acc);
         return Math.Min(sum / 90, 100);
     }
 

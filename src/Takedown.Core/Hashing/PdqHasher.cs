@@ -16,7 +16,7 @@ public static class PdqHasher
     public static PdqResult HashImage(ReadOnlySpan<byte> file, ImageLimits limits, bool includeDihedral = false)
     {
         ArgumentNullException.ThrowIfNull(limits);
-        DecodeError? error = ImageDecoder.TryDecode(file, limits, out DecodedImage? image);
+        DecodeError? error = ImageDecoder.TryDecode(file, limits, sampleRowsForPdq: true, out DecodedImage? image);
         if (error is not null)
         {
             return PdqResult.Failure(error);

@@ -47,6 +47,70 @@ public sealed class ExactnessTests
         }
     }
 
+    [Theory]
+    [InlineData(5, 5)]
+    [InlineData(64, 64)]
+    [InlineData(33, 70)]
+    [InlineData(130, 257)]
+    [InlineData(512, 512)]
+    [InlineData(391, 1080)]
+    [InlineData(1000, 37)]
+    [InlineData(512, 100)]
+    public void FilterAndSample_EqualsFullFilterThenDecimateBitForBit(int rows, int cols)
+    {
+        var rng = new Random((rows * 7919) + cols);
+        float[] input = Enumerable.Range(0, rows * cols).Select(_ => (float)(rng.NextDouble() * 255.0)).ToArray();
+        int wr = JaroszFilter.WindowSize(cols, 64);
+        int wc = JaroszFilter.WindowSize(rows, 64);
+
+        float[] f1 = (float[])input.Clone();
+        var f2 = new float[rows * cols];
+        JaroszFilter.Filter(f1, f2, new float[JaroszFilter.StripScratchLength(cols)], rows, cols, wr, wc, 2);
+        var expected = new float[4096];
+        PdqCore.Decimate(f1, rows, cols, expected);
+
+        float[] s1 = (float[])input.Clone();
+        var actual = new float[4096];
+        JaroszFilter.FilterAndSample(
+            s1, new float[rows * cols], new float[JaroszFilter.StripScratchLength(cols)], new float[rows * 64], new float[rows * 64],
+            rows, cols, wr, wc, actual);
+
+        for (int i = 0; i < 4096; i++)
+        {
+            Assert.Equal(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(actual[i]));
+        }
+    }
+
+    [Fact]
+    public void Quality_Vectorised_EqualsScalarReference()
+    {
+        var rng = new Random(23);
+        for (int trial = 0; trial < 50; trial++)
+        {
+            // From flat to noisy planes, so the score covers 0..100 and the cap.
+            double spread = trial * 6.0;
+            float[] plane = Enumerable.Range(0, 4096).Select(_ => (float)(128 + ((rng.NextDouble() - 0.5) * spread))).ToArray();
+            int sum = 0;
+            for (int i = 0; i < 63; i++)
+            {
+                for (int j = 0; j < 64; j++)
+                {
+                    sum += Math.Abs((int)(((plane[(i * 64) + j] - plane[((i + 1) * 64) + j]) * 100) / 255));
+                }
+            }
+
+            for (int i = 0; i < 64; i++)
+            {
+                for (int j = 0; j < 63; j++)
+                {
+                    sum += Math.Abs((int)(((plane[(i * 64) + j] - plane[(i * 64) + j + 1]) * 100) / 255));
+                }
+            }
+
+            Assert.Equal(Math.Min(sum / 90, 100), PdqCore.Quality(plane));
+        }
+    }
+
     [Fact]
     public void Dct_Vectorised_EqualsScalarSumsInOrder()
     {
