@@ -74,6 +74,21 @@ public sealed class TurboJpegTests
     }
 
     [Fact]
+    public void Hash_FromManyThreadsAtOnce_IsTheSameEverywhere()
+    {
+        // Pooled decoder handles: one thread at a time each, however many threads hash.
+        byte[][] files = [Jpeg(400, 300, 11, greyscale: false, 90), Jpeg(350, 260, 12, greyscale: true, 90)];
+        PdqResult[] expected = files.Select(f => PdqHasher.HashImage(f, Skia)).ToArray();
+        var results = new PdqResult[64];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => results[i] = PdqHasher.HashImage(files[i % 2], ImageLimits.Default));
+
+        for (int i = 0; i < results.Length; i++)
+        {
+            Assert.Equal(expected[i % 2].Hash, results[i].Hash);
+        }
+    }
+
+    [Fact]
     public void JpegDecoderName_SaysWhichDecoderReadsJpegs()
     {
         Assert.Equal("SkiaSharp", ImageDecoder.JpegDecoderName(Skia));
