@@ -219,6 +219,7 @@ public static class TakedownApp
         var app = builder.Build();
         app.Services.GetRequiredService<IDatabase>().MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
         app.Services.GetRequiredService<MatchIndex>().LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
+        HashingLog.Startup(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Takedown.Hashing"), app.Services.GetRequiredService<HashingOptions>());
 
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -241,13 +242,13 @@ public static class TakedownApp
             o.SwaggerEndpoint("/openapi/v1.json", "Takedown API v1");
             o.DocumentTitle = "Takedown API";
         });
-        app.MapGet("/healthz", async (IDatabase db, CancellationToken ct) =>
+        app.MapGet("/healthz", async (IDatabase db, HashingOptions hashing, CancellationToken ct) =>
         {
             await using var c = await db.OpenAsync(ct);
             await using var cmd = c.CreateCommand();
             cmd.CommandText = "SELECT 1";
             await cmd.ExecuteScalarAsync(ct);
-            return TypedResults.Ok(new { status = "ok", database = db.Dialect });
+            return TypedResults.Ok(new { status = "ok", database = db.Dialect, jpegDecoder = ImageDecoder.JpegDecoderName(hashing.Limits) });
         }).WithTags("Operations");
 
         app.MapOrganizations();

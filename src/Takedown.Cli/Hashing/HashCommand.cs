@@ -20,8 +20,13 @@ internal static class HashCommand
             DefaultValueFactory = _ => "text",
         };
         format.AcceptOnlyFromAmong("text", "json", "csv");
-        var command = new Command("hash", "Hash image files: PDQ with its quality, and MD5/SHA-256 in json and csv.") { paths, format };
-        command.SetAction(parse => Run(parse.GetValue(paths)!, parse.GetValue(format)!));
+        var decoder = new Option<JpegDecoder>("--jpeg-decoder")
+        {
+            Description = "auto (default: the system libjpeg-turbo, package libturbojpeg0, when installed, else SkiaSharp) or skia",
+            DefaultValueFactory = _ => JpegDecoder.Auto,
+        };
+        var command = new Command("hash", "Hash image files: PDQ with its quality, and MD5/SHA-256 in json and csv.") { paths, format, decoder };
+        command.SetAction(parse => Run(parse.GetValue(paths)!, parse.GetValue(format)!, ImageLimits.Default with { JpegDecoder = parse.GetValue(decoder) }));
         return command;
     }
 
@@ -80,7 +85,7 @@ internal static class HashCommand
         return true;
     }
 
-    private static int Run(string[] paths, string format)
+    private static int Run(string[] paths, string format, ImageLimits limits)
     {
         var failures = new List<(string Path, string Reason)>();
         var files = Walk(paths, failures).ToList();
@@ -107,7 +112,7 @@ internal static class HashCommand
                 continue;
             }
             if (HashTextOrVideo(file, bytes, format, failures)) { hashed++; continue; }
-            var pdq = PdqHasher.HashImage(bytes);
+            var pdq = PdqHasher.HashImage(bytes, limits);
             if (pdq.IsSuccess) hashed++;
             else failures.Add((file, pdq.Error!.Reason));
             switch (format)

@@ -15,8 +15,14 @@ public sealed class HashingOptions
     /// <summary>The longest text hashed, in characters (default 1 million).</summary>
     public int MaxTextChars { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// JPEG decoder: <c>auto</c> (default; the system libjpeg-turbo, Debian package libturbojpeg0, when
+    /// installed, else SkiaSharp) or <c>skia</c>.
+    /// </summary>
+    public JpegDecoder JpegDecoder { get; set; } = JpegDecoder.Auto;
+
     /// <summary>Video decoding (ffmpeg) limits and vPDQ thresholds.</summary>
     public VideoOptions Video { get; set; } = new();
 
-    public ImageLimits Limits => new() { MaxBytes = MaxUploadBytes, MaxPixels = MaxImagePixels };
+    public ImageLimits Limits => new() { MaxBytes = MaxUploadBytes, MaxPixels = MaxImagePixels, JpegDecoder = JpegDecoder };
 }

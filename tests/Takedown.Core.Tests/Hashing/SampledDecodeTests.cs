@@ -4,14 +4,17 @@ using Takedown.Core.Hashing;
 namespace Takedown.Core.Tests.Hashing;
 
 /// <summary>
-/// A JPEG taller than 512 px is decoded only at the rows the 512x512 resize samples; the hash must
-/// be the one a full decode gives, and broken files must still fail.
+/// A JPEG taller than 512 px that SkiaSharp decodes is decoded only at the rows the 512x512 resize
+/// samples; the hash must be the one a full decode gives, and broken files must still fail (with
+/// either JPEG decoder; libjpeg-turbo always decodes in full).
 /// </summary>
 public sealed class SampledDecodeTests
 {
-    private static PdqResult FullDecodeHash(byte[] file)
+    private static readonly ImageLimits Skia = ImageLimits.Default with { JpegDecoder = JpegDecoder.Skia };
+
+    private static PdqResult FullDecodeHash(byte[] file, ImageLimits limits)
     {
-        Assert.Null(ImageDecoder.TryDecode(file, ImageLimits.Default, out DecodedImage? image));
+        Assert.Null(ImageDecoder.TryDecode(file, limits, out DecodedImage? image));
         using (image)
         {
             Assert.False(image!.RowsSampled);
@@ -28,46 +31,51 @@ public sealed class SampledDecodeTests
         using SKBitmap scene = SyntheticImages.Scene(width, height, seed);
         byte[] jpeg = SyntheticImages.Encode(scene, SKEncodedImageFormat.Jpeg, 90);
 
-        Assert.Null(ImageDecoder.TryDecode(jpeg, ImageLimits.Default, sampleRowsForPdq: true, out DecodedImage? sampled));
+        Assert.Null(ImageDecoder.TryDecode(jpeg, Skia, sampleRowsForPdq: true, out DecodedImage? sampled));
         using (sampled)
         {
             Assert.True(sampled!.RowsSampled);
         }
 
-        PdqResult expected = FullDecodeHash(jpeg);
-        PdqResult actual = PdqHasher.HashImage(jpeg, ImageLimits.Default, includeDihedral: true);
+        PdqResult expected = FullDecodeHash(jpeg, Skia);
+        PdqResult actual = PdqHasher.HashImage(jpeg, Skia, includeDihedral: true);
         Assert.Equal(expected.Hash, actual.Hash);
         Assert.Equal(expected.Quality, actual.Quality);
         Assert.Equal(expected.Dihedral, actual.Dihedral);
     }
 
-    [Fact]
-    public void Hash_OfTallColourJpegWithGreyContent_DecodesFullyAndUsesTheGreyRule()
+    [Theory]
+    [InlineData(JpegDecoder.Auto)]
+    [InlineData(JpegDecoder.Skia)]
+    public void Hash_OfTallColourJpegWithGreyContent_DecodesFullyAndUsesTheGreyRule(JpegDecoder decoder)
     {
+        ImageLimits limits = ImageLimits.Default with { JpegDecoder = decoder };
         using SKBitmap scene = SyntheticImages.Scene(640, 1200, seed: 9);
         using SKBitmap grey = SyntheticImages.Grey(scene);
         byte[] jpeg = SyntheticImages.Encode(grey, SKEncodedImageFormat.Jpeg, 92);
-        Assert.Null(ImageDecoder.TryDecode(jpeg, ImageLimits.Default, out DecodedImage? full));
+        Assert.Null(ImageDecoder.TryDecode(jpeg, limits, out DecodedImage? full));
         using (full)
         {
             Assert.Equal(4, full!.Channels);
             Assert.True(full.IsGrey);
         }
 
-        PdqResult expected = FullDecodeHash(jpeg);
-        PdqResult actual = PdqHasher.HashImage(jpeg, ImageLimits.Default, includeDihedral: true);
+        PdqResult expected = FullDecodeHash(jpeg, limits);
+        PdqResult actual = PdqHasher.HashImage(jpeg, limits, includeDihedral: true);
 
         Assert.Equal(expected.Hash, actual.Hash);
         Assert.Equal(expected.Quality, actual.Quality);
     }
 
-    [Fact]
-    public void Hash_OfTallJpegTruncatedAfterTheLastSampledRow_IsTruncatedError()
+    [Theory]
+    [InlineData(JpegDecoder.Auto)]
+    [InlineData(JpegDecoder.Skia)]
+    public void Hash_OfTallJpegTruncatedAfterTheLastSampledRow_IsTruncatedError(JpegDecoder decoder)
     {
         using SKBitmap scene = SyntheticImages.Scene(600, 1600, seed: 4);
         byte[] jpeg = SyntheticImages.Encode(scene, SKEncodedImageFormat.Jpeg, 90);
 
-        PdqResult r = PdqHasher.HashImage(jpeg.AsSpan(0, jpeg.Length - 200), ImageLimits.Default);
+        PdqResult r = PdqHasher.HashImage(jpeg.AsSpan(0, jpeg.Length - 200), ImageLimits.Default with { JpegDecoder = decoder });
 
         Assert.False(r.IsSuccess);
         Assert.Equal(DecodeErrorKind.Truncated, r.Error!.Kind);
