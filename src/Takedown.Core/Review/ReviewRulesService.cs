@@ -135,6 +135,8 @@ public sealed class ReviewRulesService(IDatabase db, TimeProvider clock, ILogger
         v.OneOf("signal_type", r.SignalType, SignalTypes.All);
         if (r.MaxDistance is { } d && (d < 0 || d > MaxDistance))
             v.Add("max_distance", $"must be between 0 and {MaxDistance} (PDQ bits, or for text 100 minus the overlap in percent)");
+        else if (r.SignalType == SignalTypes.Pdq && r.MaxDistance > Matching.PdqIndex.DefaultRadius)
+            v.Add("max_distance", $"must be at most {Matching.PdqIndex.DefaultRadius} for pdq: checks match PDQ within {Matching.PdqIndex.DefaultRadius} bits, so a wider rule would never apply");
         if (r.Bank is not null && string.IsNullOrWhiteSpace(r.Bank)) v.Add("bank", "must be a bank name, or left out for any bank");
         v.MaxLength("bank", r.Bank, 200);
         v.OneOf("label", r.Label, Behaviours.All, required: false);

@@ -75,6 +75,15 @@ public sealed class ReviewRuleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PdqRule_WiderThanTheCheckRadius_IsRefused_ButTextMayGoFurther()
+    {
+        await Problem.AssertAsync(await _platform.PostAsync("/api/v1/review/rules",
+            new { signal_type = "pdq", max_distance = 32, action = "hold" }), 400, "max_distance");
+        await _platform.AddRuleAsync(new { signal_type = "pdq", max_distance = 31, action = "hold" });
+        await _platform.AddRuleAsync(new { signal_type = "text", max_distance = 50, action = "review" });
+    }
+
+    [Fact]
     public async Task Rules_AreListedUpdatedAndDeleted_WithAuditEvents()
     {
         var rule = await _platform.AddRuleAsync(new { signal_type = "text", max_distance = 30, action = "hold" });
