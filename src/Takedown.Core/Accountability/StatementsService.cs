@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dapper;
 using Takedown.Core.Audit;
+using Takedown.Core.Banks;
 using Takedown.Core.Common;
 using Takedown.Core.Organizations;
 using Takedown.Core.Orders;
@@ -62,7 +63,7 @@ public sealed class StatementsService(IDatabase db, TimeProvider clock)
     {
         await using var c = await db.OpenAsync(ct);
         var found = await FindAsync(c, null, caller, orderId, itemId);
-        return found.IsSuccess ? ToView(found.Value) : found.Error!;
+        return found.IsSuccess ? await ToViewAsync(c, null, found.Value) : found.Error!;
     }
 
     public async Task<Result<StatementView>> MarkSentAsync(Caller caller, Guid orderId, Guid itemId, CancellationToken ct) =>
@@ -75,7 +76,7 @@ public sealed class StatementsService(IDatabase db, TimeProvider clock)
             await c.ExecuteAsync("INSERT INTO statement_sends (item_id, sent_at, sent_by) VALUES (@item, @now, @by)",
                 new { item = itemId.ToString(), now = Time.Store(now), by = caller.KeyId.ToString() }, tx);
             await AuditLog.AppendAsync(c, tx, now, caller, "statement.sent", orderId: orderId, itemId: itemId);
-            return ToView(found.Value with { sent_at = Time.Store(now) });
+            return await ToViewAsync(c, tx, found.Value with { sent_at = Time.Store(now) });
         }, ct);
 
     /// <summary>The platform's statements for actions in [from, to) whose secrecy has passed, oldest action first.</summary>
@@ -96,7 +97,10 @@ public sealed class StatementsService(IDatabase db, TimeProvider clock)
               AND (o.confidential_until IS NULL OR o.confidential_until <= @now)
             ORDER BY i.acted_at, i.id
             """, new { org = caller.OrganizationId.ToString(), from = Time.Store(from!.Value), to = Time.Store(to!.Value), now = Time.Store(now) });
-        return rows.Select(Build).ToList();
+        var banked = await BankedSignalTypesAsync(c, null,
+            "JOIN orders o ON o.id = i.order_id WHERE o.platform_id = @org AND i.acted_at >= @from AND i.acted_at < @to",
+            new { org = caller.OrganizationId.ToString(), from = Time.Store(from!.Value), to = Time.Store(to!.Value) });
+        return rows.Select(r => Build(r, banked)).ToList();
     }
 
     private async Task<Result<Row>> FindAsync(DbConnection c, DbTransaction? tx, Caller caller, Guid orderId, Guid itemId)
@@ -114,15 +118,33 @@ public sealed class StatementsService(IDatabase db, TimeProvider clock)
         return row;
     }
 
-    private static StatementView ToView(Row r) => new(Guid.Parse(r.order_id), Guid.Parse(r.item_id), Time.LoadNullable(r.sent_at), Build(r));
+    private static async Task<StatementView> ToViewAsync(DbConnection c, DbTransaction? tx, Row r)
+    {
+        var banked = await BankedSignalTypesAsync(c, tx, "WHERE i.id = @item", new { item = r.item_id });
+        return new(Guid.Parse(r.order_id), Guid.Parse(r.item_id), Time.LoadNullable(r.sent_at), Build(r, banked));
+    }
 
-    private static DsaStatement Build(Row r)
+    /// <summary>
+    /// The signal types the platform banked from each item (bank entries naming it): an order names only a
+    /// URL, so this is how a statement knows the content was an image, a video or a text.
+    /// </summary>
+    private static async Task<ILookup<string, string>> BankedSignalTypesAsync(DbConnection c, DbTransaction? tx, string items, object args) =>
+        (await c.QueryAsync<(string item_id, string signal_type)>(
+            $"SELECT DISTINCT b.order_item_id AS item_id, b.signal_type FROM bank_entries b JOIN order_items i ON i.id = b.order_item_id {items}", args, tx))
+        .ToLookup(x => x.item_id, x => x.signal_type);
+
+    private static DsaStatement Build(Row r, ILookup<string, string> banked)
     {
         var body = JsonSerializer.Deserialize<OrderBody>(r.body_json, TakedownJson.Options)!;
         var removal = r.kind == OrderKinds.RemovalOrder;
         var types = body.TerroristContentTypes ?? [];
         var facts = (body.Reasons ?? "").Trim();
         if (r.explanation is { Length: > 0 } e) facts = facts.Length == 0 ? e : facts + "\n" + e;
+        var signals = banked[r.item_id].ToHashSet();
+        var contentTypes = new List<string>();
+        if (signals.Contains(SignalTypes.Pdq)) contentTypes.Add("CONTENT_TYPE_IMAGE");
+        if (signals.Contains(SignalTypes.Text)) contentTypes.Add("CONTENT_TYPE_TEXT");
+        if (signals.Contains(SignalTypes.Vpdq) || signals.Contains(SignalTypes.VideoMd5)) contentTypes.Add("CONTENT_TYPE_VIDEO");
         if (facts.Length == 0) facts = removal ? "Removal order under Regulation (EU) 2021/784." : "Referral checked against the platform's terms.";
         return new DsaStatement(
             DecisionVisibility: [r.action == Actions.Removed ? "DECISION_VISIBILITY_CONTENT_REMOVED" : "DECISION_VISIBILITY_CONTENT_DISABLED"],
@@ -133,8 +155,8 @@ public sealed class StatementsService(IDatabase db, TimeProvider clock)
             IncompatibleContentExplanation: removal ? null : Cut(facts, 2000),
             Category: types.Count > 0 && types.All(t => t == "threats") ? "STATEMENT_CATEGORY_VIOLENCE" : "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
             CategorySpecification: ["KEYWORD_TERRORIST_CONTENT"],
-            ContentType: ["CONTENT_TYPE_OTHER"],
-            ContentTypeOther: "content at a reported URL",
+            ContentType: contentTypes.Count > 0 ? contentTypes : ["CONTENT_TYPE_OTHER"],
+            ContentTypeOther: contentTypes.Count > 0 ? null : "content at a reported URL",
             ContentDate: Time.Load(r.created_at).UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             ApplicationDate: Time.Load(r.acted_at).UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             TerritorialScope: MemberStates,

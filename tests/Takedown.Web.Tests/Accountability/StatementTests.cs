@@ -42,6 +42,25 @@ public sealed class StatementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Statement_ContentType_IsOtherForABareUrl_AndImageOnceThePlatformBankedTheItemsPicture()
+    {
+        var order = await _authority.RemovedOrderAsync(_platform);
+        var before = (await _platform.GetOkAsync(StatementPath(order)))["statement"]!;
+        Assert.Equal("CONTENT_TYPE_OTHER", Assert.Single(before["content_type"]!.AsArray())!.GetValue<string>());
+        Assert.NotNull(before["content_type_other"]);
+
+        await _platform.CreateBankAsync("FROM_STATEMENTS");
+        await _platform.PostOkAsync("/api/v1/banks/FROM_STATEMENTS/entries", new
+        {
+            signal_type = "pdq", signal = BankIntents.RandomHash(17), quality = 90, source = "order", order_item_id = order.ItemId(),
+        });
+        var after = (await _platform.GetOkAsync(StatementPath(order)))["statement"]!;
+        Assert.Equal("CONTENT_TYPE_IMAGE", Assert.Single(after["content_type"]!.AsArray())!.GetValue<string>());
+        Assert.Null(after["content_type_other"]);
+        Assert.Empty(SchemaValidator.Validate(SchemaValidator.LoadRepoFile("docs/schemas/dsa-statement.schema.json"), after));
+    }
+
+    [Fact]
     public async Task Statement_IsHeldBackUntilConfidentialUntil_ThenCanBeMarkedSentOnce()
     {
         var body = ApiClient.OrderBody(_platform.Id, []);
