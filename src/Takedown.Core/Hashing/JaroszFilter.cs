@@ -21,7 +21,10 @@ internal static class JaroszFilter
     /// <summary>Floats of scratch that <see cref="Filter"/> needs for a plane with <paramref name="cols"/> columns.</summary>
     internal static int StripScratchLength(int cols) => 2 * StripRows * cols;
 
-    /// <summary>Filters <paramref name="buffer1"/> in place (rows x cols, row-major), using <paramref name="buffer2"/> as scratch.</summary>
+    /// <summary>
+    /// Filters <paramref name="buffer1"/> in place (rows x cols, row-major), using <paramref name="buffer2"/> as scratch:
+    /// the whole filter, which <see cref="FilterAndSample"/> (what hashing uses) is tested against bit for bit.
+    /// </summary>
     internal static void Filter(
         Span<float> buffer1, Span<float> buffer2, Span<float> strip, int rows, int cols,
         int windowAlongRows, int windowAlongCols, int repetitions)

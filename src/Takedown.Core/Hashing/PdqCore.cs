@@ -114,7 +114,10 @@ internal static class PdqCore
         return true;
     }
 
-    /// <summary>Centre-of-cell point sampling to 64x64, indices computed in double as the reference does.</summary>
+    /// <summary>
+    /// Centre-of-cell point sampling to 64x64, indices computed in double as the reference does; with
+    /// <see cref="JaroszFilter.Filter"/> the plain form that <see cref="JaroszFilter.FilterAndSample"/> is tested against.
+    /// </summary>
     internal static void Decimate(ReadOnlySpan<float> input, int rows, int cols, Span<float> output)
     {
         Span<int> colIndex = stackalloc int[Downsample];

@@ -97,11 +97,14 @@ public sealed class TextSignature
     /// Estimated share of the smaller text's shingles found in the larger one (1 for a copy, about 1
     /// for a copy wrapped in a longer post or a truncated copy), from the Jaccard estimate and sizes.
     /// </summary>
-    public double Overlap(TextSignature other, out double sharedShingles)
+    public double Overlap(TextSignature other, out double sharedShingles) =>
+        Overlap(Jaccard(other), Shingles, other.Shingles, out sharedShingles);
+
+    /// <summary>The overlap of two texts of <paramref name="shinglesA"/> and <paramref name="shinglesB"/> distinct shingles whose Jaccard estimate is <paramref name="jaccard"/>.</summary>
+    public static double Overlap(double jaccard, int shinglesA, int shinglesB, out double sharedShingles)
     {
-        var j = Jaccard(other);
-        sharedShingles = j * (Shingles + other.Shingles) / (1 + j);
-        var smaller = Math.Min(Shingles, other.Shingles);
+        sharedShingles = jaccard * (shinglesA + shinglesB) / (1 + jaccard);
+        var smaller = Math.Min(shinglesA, shinglesB);
         return smaller == 0 ? 0 : Math.Min(1, sharedShingles / smaller);
     }
 

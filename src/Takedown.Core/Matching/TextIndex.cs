@@ -261,11 +261,7 @@ public sealed class TextIndex
         var stored = _values.AsSpan(slot * Size, Size);
         var same = 0;
         for (var i = 0; i < Size; i++) if (stored[i] == query[i]) same++;
-        var j = same / (double)Size;
-        var shingles = _shingles[slot];
-        sharedShingles = j * (shingles + queryShingles) / (1 + j);
-        var smaller = Math.Min(shingles, queryShingles);
-        return smaller == 0 ? 0 : Math.Min(1, sharedShingles / smaller);
+        return TextSignature.Overlap(same / (double)Size, _shingles[slot], queryShingles, out sharedShingles);
     }
 
     private static uint BandKey(ReadOnlySpan<ushort> values, int offset, int band)
