@@ -203,11 +203,7 @@ public sealed partial class PreservationService(IDatabase db, EvidenceService ev
         {
             await using var c = await db.OpenAsync(ct);
             var stillNamed = (await c.QueryAsync<string>($"SELECT DISTINCT sha256 FROM evidence WHERE {Sql.In(c, "sha256", "@shas")}", new { shas = shas.ToList() })).ToHashSet();
-            foreach (var sha in shas.Where(s => !stillNamed.Contains(s)))
-            {
-                var path = evidence.PathOf(sha);
-                if (File.Exists(path)) File.Delete(path);
-            }
+            foreach (var sha in shas.Where(s => !stillNamed.Contains(s))) evidence.DeleteFile(sha);
         }
         var sweep = result.Value;
         if (sweep.Ended > 0 || sweep.Held > 0) PreservationLog.Swept(log, sweep.Ended, sweep.EvidencePurged, sweep.Held);

@@ -114,11 +114,7 @@ public sealed partial class ProductionRetention(IDatabase db, BlobStore blobs, T
             await using var c = await db.OpenAsync(ct);
             shas.ExceptWith(await c.QueryAsync<string>($"SELECT sha256 FROM blobs WHERE {Sql.In(c, "sha256", "@shas")}", new { shas = shas.ToList() }));
         }
-        foreach (var sha in shas)
-        {
-            var path = blobs.PathOf(sha);
-            if (File.Exists(path)) File.Delete(path);
-        }
+        foreach (var sha in shas) blobs.Delete(sha);
         var sweep = result.Value;
         if (sweep.Purged > 0 || sweep.Held > 0) Swept(log, sweep.Purged, sweep.FilesDeleted, sweep.Held);
         return sweep;

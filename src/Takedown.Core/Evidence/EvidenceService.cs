@@ -111,6 +111,9 @@ public sealed class EvidenceService(IDatabase db, TimeProvider clock, EvidenceOp
 
     internal string PathOf(string sha) => _files.PathOf(sha);
 
+    /// <summary>Removes a stored file that no evidence row names any longer (the preservation purge).</summary>
+    internal void DeleteFile(string sha) => _files.Delete(sha);
+
     private Error TooLarge() => new(ErrorKind.TooLarge, "File too large", $"Evidence files are at most {options.MaxBytes} bytes.",
         new Dictionary<string, string[]> { ["file"] = [$"must be at most {options.MaxBytes} bytes"] });
 

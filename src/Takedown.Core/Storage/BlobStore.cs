@@ -78,4 +78,11 @@ public sealed class BlobStore(string root)
     public Stream OpenRead(string sha256) => new FileStream(PathOf(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
 
     public string PathOf(string sha256) => Path.Combine(Root, sha256[..2], sha256[2..4], sha256);
+
+    /// <summary>Removes a file once no row names it (a purge); a file already gone is not an error.</summary>
+    public void Delete(string sha256)
+    {
+        var path = PathOf(sha256);
+        if (File.Exists(path)) File.Delete(path);
+    }
 }
