@@ -1,7 +1,10 @@
 namespace Takedown.Core.Organizations;
 
-/// <summary>Who is calling: an organisation acting through one of its keys (or, later, one of its people).</summary>
-public sealed record Caller(Guid OrganizationId, string Kind, Guid KeyId, string ActorName)
+/// <summary>
+/// Who is calling: an organisation acting through one of its keys, or one of its people. PersonId names the
+/// person when there is one (a person's key, or a signed-in member); a service key has none.
+/// </summary>
+public sealed record Caller(Guid OrganizationId, string Kind, Guid KeyId, string ActorName, Guid? PersonId = null)
 {
     public bool IsOperator => Kind == OrganizationKinds.Operator;
     public bool IsAuthority => Kind == OrganizationKinds.Authority;

@@ -32,7 +32,7 @@ public sealed record AddUserRequest(string? Email, string? Password, string? Rol
 public sealed record UserView(Guid Id, string Email, string Role, Guid OrganizationId, string OrganizationKind, string OrganizationName, DateTimeOffset CreatedAt)
 {
     /// <summary>A signed-in person acts as a caller whose "key" is the person, so the audit log names them.</summary>
-    public Caller ToCaller() => new(OrganizationId, OrganizationKind, Id, Email);
+    public Caller ToCaller() => new(OrganizationId, OrganizationKind, Id, Email, Id);
 }
 
 /// <summary>

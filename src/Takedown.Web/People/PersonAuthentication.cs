@@ -11,7 +11,7 @@ namespace Takedown.Web.People;
 internal sealed record Person(Guid UserId, string Email, string Role, Guid OrganizationId, string OrganizationKind, string OrganizationName)
 {
     /// <summary>The audit log names the person: their user id stands where an API key id would.</summary>
-    public Caller Caller => new(OrganizationId, OrganizationKind, UserId, Email);
+    public Caller Caller => new(OrganizationId, OrganizationKind, UserId, Email, UserId);
 
     public bool IsAuthority => OrganizationKind == OrganizationKinds.Authority;
     public bool IsPlatform => OrganizationKind == OrganizationKinds.Platform;
