@@ -134,6 +134,7 @@ public static class TakedownApp
         AddDelivery(builder, storage);
 
         services.AddTakedownAuthentication();
+        services.AddApiScopes();
         AddPages(services, storage);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
             ctx.ProblemDetails.Extensions["trace_id"] = ctx.HttpContext.TraceIdentifier);

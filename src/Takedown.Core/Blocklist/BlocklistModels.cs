@@ -26,7 +26,8 @@ public sealed record ListingView(
     DateTimeOffset? ActiveFrom, DateTimeOffset? ActivatedAt, DateTimeOffset? ReviewDueAt, DateTimeOffset? LastReviewedAt,
     bool ReviewOverdue, DateTimeOffset? DelistedAt, string? DelistReason,
     bool AwaitingAnswer, IReadOnlyList<RecommendationView> Recommendations,
-    Guid? OrderItemId, DateTimeOffset? ReinstatementFlaggedAt);
+    Guid? OrderItemId, DateTimeOffset? ReinstatementFlaggedAt,
+    Guid? ProposedByPerson = null, Guid? ApprovedByPerson = null);
 
 public sealed record ListingPage(IReadOnlyList<ListingView> Data, string? NextCursor);
 

@@ -10,8 +10,8 @@ using Takedown.Core.Storage;
 namespace Takedown.Core.Blocklist;
 
 /// <summary>
-/// Listings of domains and URLs to block or de-list. A listing is proposed by one key of an authority,
-/// approved by another key of the same authority, and takes effect once the host has had
+/// Listings of domains and URLs to block or de-list. A listing is proposed by an authority and approved by a
+/// second, different person of the same authority (a two-person step: it counts people, not keys), and takes effect once the host has had
 /// <see cref="BlocklistOptions.PriorRequestHours"/> to remove the content (unless an emergency or an
 /// unreachable host is recorded). Every change that alters an export bumps the serial in the same transaction.
 /// </summary>
@@ -24,7 +24,7 @@ public sealed class BlocklistService(IDatabase db, TimeProvider clock, Blocklist
         string? order_id, string? host_notified_at, long host_unreachable, long emergency, string proposed_by_key, string proposed_at,
         string? approved_by_key, string? approved_at, string? active_from, string? activated_at, string? review_due_at,
         string? last_reviewed_at, string? delisted_at, string? delisted_by_key, string? delist_reason, string? order_item_id,
-        string? reinstatement_flagged_at);
+        string? reinstatement_flagged_at, string? proposed_by_person, string? approved_by_person);
 
     private sealed record RecommendationRow(
         string id, string listing_id, string oversight_id, string key_id, string recommendation, string reasons, string created_at,
@@ -33,7 +33,7 @@ public sealed class BlocklistService(IDatabase db, TimeProvider clock, Blocklist
     internal const string Columns =
         "id, authority_id, kind, value, match_value, category, status, body_json, order_id, host_notified_at, host_unreachable, emergency, " +
         "proposed_by_key, proposed_at, approved_by_key, approved_at, active_from, activated_at, review_due_at, last_reviewed_at, " +
-        "delisted_at, delisted_by_key, delist_reason, order_item_id, reinstatement_flagged_at";
+        "delisted_at, delisted_by_key, delist_reason, order_item_id, reinstatement_flagged_at, proposed_by_person, approved_by_person";
 
     private static readonly string[] LiveStatuses = [ListingStatuses.Pending, ListingStatuses.Approved, ListingStatuses.Active];
 
@@ -71,7 +71,7 @@ public sealed class BlocklistService(IDatabase db, TimeProvider clock, Blocklist
                 $"""
                 INSERT INTO blocklist_listings ({Columns})
                 VALUES (@id, @authority, @kind, @value, @match, @category, 'pending', @body, @order, @notified, @unreachable, @emergency,
-                        @key, @now, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, @item, NULL)
+                        @key, @now, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, @item, NULL, @person, NULL)
                 """,
                 new
                 {
@@ -79,6 +79,7 @@ public sealed class BlocklistService(IDatabase db, TimeProvider clock, Blocklist
                     body = JsonSerializer.Serialize(body, TakedownJson.Options), order = request.OrderId?.ToString(), item = request.OrderItemId?.ToString(),
                     notified = Time.Store(request.HostNotifiedAt), unreachable = request.HostUnreachable == true ? 1 : 0,
                     emergency = request.Emergency == true ? 1 : 0, key = caller.KeyId.ToString(), now = Time.Store(now),
+                    person = caller.PersonId?.ToString(),
                 }, tx);
             await AuditLog.AppendAsync(c, tx, now, caller, "blocklist.proposed", subjectId: id,
                 data: new { kind, category = request.Category, emergency = request.Emergency == true, host_unreachable = request.HostUnreachable == true },
@@ -90,8 +91,11 @@ public sealed class BlocklistService(IDatabase db, TimeProvider clock, Blocklist
     }
 
     /// <summary>
-    /// The second analyst's approval. The listing becomes active at once when the prior-request time has
-    /// passed (or emergency / unreachable host); otherwise it is 'approved' and activates when that time comes.
+    /// The second person's approval. It counts people: the approver is a person (a person's key holding 'approve', or a
+    /// signed-in member whose role allows it; never a service key), is not the person who proposed, and neither
+    /// created the other's key (whoever creates a key has seen its secret). The listing becomes active at once when
+    /// the prior-request time has passed (or emergency / unreachable host); otherwise it is 'approved' and
+    /// activates when that time comes.
     /// </summary>
     public async Task<Result<ListingView>> ApproveAsync(Caller caller, Guid id, CancellationToken ct)
     {
@@ -101,8 +105,8 @@ public sealed class BlocklistService(IDatabase db, TimeProvider clock, Blocklist
             if (row is null) return Error.NotFound("listing");
             if (row.authority_id != caller.OrganizationId.ToString()) return Error.Forbidden("Only the proposing authority approves its listings.");
             if (row.status != ListingStatuses.Pending) return Error.Conflict($"This listing is {row.status}; only a pending listing can be approved.");
-            if (row.proposed_by_key == caller.KeyId.ToString())
-                return Error.Forbidden("A second analyst must approve: this key proposed the listing. Approve with another key of your organisation.");
+            var refused = await SecondPersonRefusalAsync(c, tx, caller, row);
+            if (refused is not null) return refused;
             if (await HasUnansweredLiftAsync(c, tx, row.id))
                 return Error.Conflict("Oversight recommended lifting this listing; answer the recommendation before approving.");
             var now = Time.Now(clock);
@@ -110,14 +114,34 @@ public sealed class BlocklistService(IDatabase db, TimeProvider clock, Blocklist
                 ? now
                 : Max(now, Time.Load(row.host_notified_at).AddHours(options.PriorRequestHours));
             await c.ExecuteAsync(
-                "UPDATE blocklist_listings SET status = 'approved', approved_by_key = @key, approved_at = @now, active_from = @from WHERE id = @id",
-                new { key = caller.KeyId.ToString(), now = Time.Store(now), from = Time.Store(activeFrom), id = row.id }, tx);
+                "UPDATE blocklist_listings SET status = 'approved', approved_by_key = @key, approved_by_person = @person, approved_at = @now, active_from = @from WHERE id = @id",
+                new { key = caller.KeyId.ToString(), person = caller.PersonId?.ToString(), now = Time.Store(now), from = Time.Store(activeFrom), id = row.id }, tx);
             await AuditLog.AppendAsync(c, tx, now, caller, "blocklist.approved", subjectId: id, data: new { active_from = activeFrom }, platformVisible: false);
             if (activeFrom <= now) await ActivateAsync(c, tx, row.id, now);
             return await LoadViewAsync(c, tx, row.id, now);
         }, ct);
         if (result.IsSuccess) BlocklistLog.Approved(log, id, result.Value.Status);
         return result;
+    }
+
+    /// <summary>Why this caller may not be the second person of this listing's approval, or null when they may.</summary>
+    private static async Task<Error?> SecondPersonRefusalAsync(DbConnection c, DbTransaction tx, Caller caller, Row row)
+    {
+        var approver = await CallerPowers.OfAsync(c, tx, caller);
+        if (caller.PersonId is null || approver.PersonId != caller.PersonId)
+            return Error.Forbidden("A service key may propose but never approve: approval is a second person's step. Approve with your own person's key (scope 'approve') or in the web interface.");
+        if (!approver.Has(Scopes.Approve))
+            return Error.Forbidden("Approving needs the 'approve' scope, which your key or role does not hold.");
+        var person = caller.PersonId.Value.ToString();
+        if (row.proposed_by_person == person || row.proposed_by_key == caller.KeyId.ToString())
+            return Error.Forbidden("You proposed this listing: a second, different person must approve it. Another key of yours does not count.");
+        if (row.proposed_by_person is not null && approver.KeyCreatedByPerson?.ToString() == row.proposed_by_person)
+            return Error.Forbidden("This key was created by the person who proposed the listing, who has seen its secret: a second person approves with a key they created themselves, or in the web interface.");
+        var proposerKeyCreator = await c.ExecuteScalarAsync<string?>(
+            "SELECT created_by_person FROM api_keys WHERE id = @id", new { id = row.proposed_by_key }, tx);
+        if (proposerKeyCreator == person)
+            return Error.Forbidden("You created the key that proposed this listing and have seen its secret: a second, different person must approve it.");
+        return null;
     }
 
     public async Task<Result<ListingView>> DelistAsync(Caller caller, Guid id, DelistRequest request, CancellationToken ct)
@@ -354,7 +378,8 @@ public sealed class BlocklistService(IDatabase db, TimeProvider clock, Blocklist
             Time.LoadNullable(r.active_from), Time.LoadNullable(r.activated_at), reviewDue, Time.LoadNullable(r.last_reviewed_at),
             r.status == ListingStatuses.Active && reviewDue <= now, Time.LoadNullable(r.delisted_at), r.delist_reason,
             r.status != ListingStatuses.Delisted && recs.Any(x => x.Recommendation == "lift" && x.Answer is null), recs,
-            r.order_item_id is null ? null : Guid.Parse(r.order_item_id), Time.LoadNullable(r.reinstatement_flagged_at));
+            r.order_item_id is null ? null : Guid.Parse(r.order_item_id), Time.LoadNullable(r.reinstatement_flagged_at),
+            r.proposed_by_person is null ? null : Guid.Parse(r.proposed_by_person), r.approved_by_person is null ? null : Guid.Parse(r.approved_by_person));
     }
 
     private static string Prefixed(string alias) => string.Join(", ", Columns.Split(", ").Select(col => $"{alias}.{col}"));

@@ -9,6 +9,6 @@ internal static class AnnexEndpoints
     public static void MapAnnexes(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/orders/{id:guid}/items/{itemId:guid}/annex", (Guid id, Guid itemId, ClaimsPrincipal user, AnnexService annexes, CancellationToken ct) =>
                 Api.OkAsync(annexes.GetAsync(user.ToCaller(), id, itemId, ct)))
-            .RequireAuthorization().WithTags("Orders")
+            .RequireScopes().WithTags("Orders")
             .WithSummary("The answered item as TCO Annex II (removed or disabled) or Annex III (cannot be executed); 409 while it has neither.");
 }

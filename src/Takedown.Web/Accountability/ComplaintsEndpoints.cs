@@ -13,11 +13,11 @@ internal static class ComplaintsEndpoints
                 (Guid id, Guid itemId, HttpRequest req, ClaimsPrincipal user, ComplaintsService complaints, CancellationToken ct) =>
                     Api.CreatedAsync<CreateComplaintRequest, ComplaintView>(req, body => complaints.CreateAsync(user.ToCaller(), id, itemId, body, ct),
                         c => $"/api/v1/complaints/{c.Id}"))
-            .RequireAuthorization().WithTags("Complaints")
+            .RequireScopes().WithTags("Complaints")
             .Accepts<CreateComplaintRequest>("application/json")
             .WithSummary("Record an uploader's complaint against a removal or disabling (Art. 10 TCO); due in two weeks.");
 
-        var group = app.MapGroup("/api/v1/complaints").WithTags("Complaints").RequireAuthorization();
+        var group = app.MapGroup("/api/v1/complaints").WithTags("Complaints").RequireScopes();
 
         group.MapGet("/", async Task<Results<Ok<ComplaintPage>, ProblemHttpResult>> (
             string? status, string? after, string? limit, ClaimsPrincipal user, ComplaintsService complaints, CancellationToken ct) =>

@@ -9,7 +9,7 @@ internal static class PreservationEndpoints
 {
     public static void MapPreservation(this IEndpointRouteBuilder app)
     {
-        var item = app.MapGroup("/api/v1/orders/{id:guid}/items/{itemId:guid}/preservation").WithTags("Preservation").RequireAuthorization();
+        var item = app.MapGroup("/api/v1/orders/{id:guid}/items/{itemId:guid}/preservation").WithTags("Preservation").RequireScopes();
 
         item.MapGet("/", (Guid id, Guid itemId, ClaimsPrincipal user, PreservationService preservation, CancellationToken ct) =>
             Api.OkAsync(preservation.GetAsync(user.ToCaller(), id, itemId, ct))).WithSummary("How long the item is preserved, its holds, extensions and the platform's records.");
@@ -42,7 +42,7 @@ internal static class PreservationEndpoints
                     return Problems.From(Takedown.Core.Common.Error.Invalid("within_days", "must be a whole number of days"));
                 return Api.Ok(await preservation.ExpiringAsync(user.ToCaller(), days, ct));
             })
-            .RequireAuthorization().WithTags("Preservation")
+            .RequireScopes().WithTags("Preservation")
             .WithSummary("Your items whose preservation ends within ?within_days= (default 30), under a legal hold or not.");
     
 
@@ -52,7 +52,7 @@ internal static class PreservationEndpoints
                 if (!user.ToCaller().IsOperator) return Problems.From(Takedown.Core.Common.Error.Forbidden("Only the operator runs the preservation sweep by hand."));
                 return TypedResults.Ok(await preservation.SweepAsync(ct));
             })
-            .RequireAuthorization().WithTags("Preservation")
+            .RequireScopes().WithTags("Preservation")
             .WithSummary("Run the daily preservation sweep now (operator): ends and purges what is past every hold, and reports it.");
     }
 }

@@ -11,7 +11,7 @@ internal static class ReinstatementEndpoints
                 (Guid id, Guid itemId, HttpRequest req, ClaimsPrincipal user, CourtReinstatementService court, CancellationToken ct) =>
                     Api.CreatedAsync<CourtReinstatementRequest, CourtReinstatementView>(req, body => court.RecordAsync(user.ToCaller(), id, itemId, body, ct),
                         r => $"/api/v1/orders/{r.OrderId}"))
-            .RequireAuthorization().WithTags("Reinstatement")
+            .RequireScopes().WithTags("Reinstatement")
             .Accepts<CourtReinstatementRequest>("application/json")
             .WithSummary("Record that a court ordered the item reinstated (reason: court, court_reference); it travels back to the authority, banks and blocklists.");
 }

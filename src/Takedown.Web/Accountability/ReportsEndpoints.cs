@@ -11,7 +11,7 @@ namespace Takedown.Web.Accountability;
 internal static class ReportsEndpoints
 {
     public static void MapTransparencyReports(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/reports/transparency", ReportAsync).RequireAuthorization().WithTags("Reports")
+        app.MapGet("/api/v1/reports/transparency", ReportAsync).RequireScopes().WithTags("Reports")
             .WithSummary("Your organisation's transparency report for [from, to): TCO Art. 7 (platform) or Art. 8 (authority), with time to action; &format=csv.");
 
     private static async Task<Results<Ok<TransparencyReport>, ContentHttpResult, ProblemHttpResult>> ReportAsync(

@@ -12,11 +12,11 @@ internal static class ScrutinyEndpoints
         app.MapPost("/api/v1/orders/{id:guid}/scrutiny",
                 (Guid id, HttpRequest req, ClaimsPrincipal user, ScrutinyService scrutiny, CancellationToken ct) =>
                     Api.CreatedAsync<ScrutinyRequest, ScrutinyView>(req, body => scrutiny.RequestAsync(user.ToCaller(), id, body, ct), s => $"/api/v1/scrutiny/{s.Id}"))
-            .RequireAuthorization().WithTags("Scrutiny")
+            .RequireScopes().WithTags("Scrutiny")
             .Accepts<ScrutinyRequest>("application/json")
             .WithSummary("Ask the authority of your Member State to scrutinise a cross-border removal order (within 48 h of receipt; decided within 72 h).");
 
-        var group = app.MapGroup("/api/v1/scrutiny").WithTags("Scrutiny").RequireAuthorization();
+        var group = app.MapGroup("/api/v1/scrutiny").WithTags("Scrutiny").RequireScopes();
 
         group.MapGet("/", async Task<Results<Ok<ScrutinyPage>, ProblemHttpResult>> (
             string? status, string? after, string? limit, ClaimsPrincipal user, ScrutinyService scrutiny, CancellationToken ct) =>

@@ -12,7 +12,7 @@ internal static class StatementsEndpoints
 {
     public static void MapStatements(this IEndpointRouteBuilder app)
     {
-        var item = app.MapGroup("/api/v1/orders/{id:guid}/items/{itemId:guid}/statement").WithTags("Statements of reasons").RequireAuthorization();
+        var item = app.MapGroup("/api/v1/orders/{id:guid}/items/{itemId:guid}/statement").WithTags("Statements of reasons").RequireScopes();
 
         item.MapGet("/", (Guid id, Guid itemId, ClaimsPrincipal user, StatementsService statements, CancellationToken ct) =>
                 Api.OkAsync(statements.GetAsync(user.ToCaller(), id, itemId, ct)))
@@ -22,7 +22,7 @@ internal static class StatementsEndpoints
                 Api.OkAsync(statements.MarkSentAsync(user.ToCaller(), id, itemId, ct)))
             .WithSummary("Record that the platform sent the statement of reasons to the uploader.");
 
-        app.MapGet("/api/v1/reports/dsa-statements", ExportAsync).RequireAuthorization().WithTags("Reports")
+        app.MapGet("/api/v1/reports/dsa-statements", ExportAsync).RequireScopes().WithTags("Reports")
             .WithSummary("Statements of reasons for actions in [from, to) as JSON lines in the DSA Transparency Database's fields; &batch=true puts up to 100 per line.");
     }
 

@@ -11,7 +11,7 @@ internal static class AuditEndpoints
 {
     public static void MapAudit(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/audit").WithTags("Audit").RequireAuthorization();
+        var group = app.MapGroup("/api/v1/audit").WithTags("Audit").RequireScopes();
 
         group.MapGet("/", async Task<Results<Ok<AuditPage>, ProblemHttpResult>> (string? after, string? limit, ClaimsPrincipal user, IDatabase db, CancellationToken ct) =>
         {

@@ -13,7 +13,7 @@ internal static class BanksEndpoints
 
     public static void MapBanks(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/banks").WithTags("Banks").RequireAuthorization();
+        var group = app.MapGroup("/api/v1/banks").WithTags("Banks").RequireScopes();
 
         group.MapPost("/", (HttpRequest req, ClaimsPrincipal user, BanksService banks, CancellationToken ct) =>
                 Api.CreatedAsync<CreateBankRequest, BankView>(req, body => banks.CreateAsync(user.ToCaller(), body, ct), b => $"/api/v1/banks/{b.Name}"))

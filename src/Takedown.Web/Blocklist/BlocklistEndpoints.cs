@@ -11,12 +11,12 @@ internal static class BlocklistEndpoints
 {
     public static void MapBlocklist(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/blocklist").WithTags("Blocklist").RequireAuthorization();
+        var group = app.MapGroup("/api/v1/blocklist").WithTags("Blocklist").RequireScopes();
 
         group.MapPost("/", (HttpRequest req, ClaimsPrincipal user, BlocklistService service, CancellationToken ct) =>
                 Api.CreatedAsync<ProposeListingRequest, ListingView>(req, body => service.ProposeAsync(user.ToCaller(), body, ct), l => $"/api/v1/blocklist/{l.Id}"))
             .Accepts<ProposeListingRequest>("application/json")
-            .WithSummary("Propose a domain (blocks it and its subdomains) or a URL (search de-listing); a second analyst approves.");
+            .WithSummary("Propose a domain (blocks it and its subdomains) or a URL (search de-listing); a second person approves.");
 
         group.MapGet("/", async Task<Results<Ok<ListingPage>, ProblemHttpResult>> (
             string? status, bool? review_overdue, bool? awaiting_answer, string? after, string? limit,
@@ -40,7 +40,8 @@ internal static class BlocklistEndpoints
 
         group.MapPost("/{id:guid}/approve", (Guid id, ClaimsPrincipal user, BlocklistService service, CancellationToken ct) =>
                 Api.OkAsync(service.ApproveAsync(user.ToCaller(), id, ct)))
-            .WithSummary("Second-analyst approval (another key of the same authority); active once the host has had its prior-request time.");
+            .RequireScope(Scopes.Approve)
+            .WithSummary("The second person's approval (a person's key with 'approve', not the proposer's); active once the host has had its prior-request time.");
 
         group.MapPost("/{id:guid}/delist", (Guid id, HttpRequest req, ClaimsPrincipal user, BlocklistService service, CancellationToken ct) =>
                 Api.OkAsync<DelistRequest, ListingView>(req, body => service.DelistAsync(user.ToCaller(), id, body, ct)))

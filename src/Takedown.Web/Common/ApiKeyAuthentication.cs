@@ -23,7 +23,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return Fail(new Error(ErrorKind.Unauthorized, "Invalid credentials", "Send the API key as 'Authorization: Bearer <key>'."));
         var result = await organizations.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
         if (!result.IsSuccess) return Fail(result.Error!);
-        var caller = result.Value;
+        var caller = result.Value.Caller;
         var identity = new ClaimsIdentity(
         [
             new Claim(CallerClaims.Organization, caller.OrganizationId.ToString()),
@@ -31,6 +31,8 @@ internal sealed class ApiKeyAuthenticationHandler(
             new Claim(CallerClaims.Key, caller.KeyId.ToString()),
             new Claim(ClaimTypes.Name, caller.ActorName),
         ], SchemeName);
+        if (caller.PersonId is { } person) identity.AddClaim(new Claim(CallerClaims.Person, person.ToString()));
+        foreach (var scope in result.Value.Scopes) identity.AddClaim(new Claim(CallerClaims.Scope, scope));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
@@ -58,9 +60,16 @@ internal static class CallerClaims
     public const string Kind = "takedown:kind";
     public const string Key = "takedown:key";
 
+    /// <summary>The person behind a person's key or a session; absent for a service key.</summary>
+    public const string Person = "takedown:person";
+
+    /// <summary>One claim per scope the key holds now (see <see cref="Scopes"/>).</summary>
+    public const string Scope = "takedown:scope";
+
     public static Caller ToCaller(this ClaimsPrincipal user) => new(
         Guid.Parse(user.FindFirstValue(Organization)!),
         user.FindFirstValue(Kind)!,
         Guid.Parse(user.FindFirstValue(Key)!),
-        user.FindFirstValue(ClaimTypes.Name) ?? "");
+        user.FindFirstValue(ClaimTypes.Name) ?? "",
+        user.FindFirstValue(Person) is { } person ? Guid.Parse(person) : null);
 }

@@ -18,7 +18,7 @@ internal static class DataRequestsEndpoints
         app.MapGet("/.well-known/takedown-signing-key", async (SigningKeys keys, CancellationToken ct) => TypedResults.Ok(await keys.PublicAsync(ct)))
             .WithTags("Data requests").WithSummary("The Ed25519 public key that signs production manifests (raw 32 bytes, base64).");
 
-        var group = app.MapGroup("/api/v1/data-requests").WithTags("Data requests").RequireAuthorization();
+        var group = app.MapGroup("/api/v1/data-requests").WithTags("Data requests").RequireScopes();
 
         group.MapPost("/", (HttpRequest req, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
                 Api.CreatedAsync<CreateDataRequest, DataRequestView>(req, body => service.CreateAsync(user.ToCaller(), body, ct), r => $"/api/v1/data-requests/{r.Id}"))

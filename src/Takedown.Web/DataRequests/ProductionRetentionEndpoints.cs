@@ -8,7 +8,7 @@ internal static class ProductionRetentionEndpoints
 {
     public static void MapProductionRetention(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/data-requests/{id:guid}").WithTags("Data requests").RequireAuthorization();
+        var group = app.MapGroup("/api/v1/data-requests/{id:guid}").WithTags("Data requests").RequireScopes();
 
         group.MapGet("/retention", (Guid id, ClaimsPrincipal user, ProductionRetention retention, CancellationToken ct) =>
                 Api.OkAsync(retention.GetAsync(user.ToCaller(), id, ct)))

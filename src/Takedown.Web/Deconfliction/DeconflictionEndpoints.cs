@@ -9,7 +9,7 @@ internal static class DeconflictionEndpoints
 {
     public static void MapDeconfliction(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/deconfliction").WithTags("Deconfliction").RequireAuthorization();
+        var group = app.MapGroup("/api/v1/deconfliction").WithTags("Deconfliction").RequireScopes();
 
         group.MapPost("/entries", (HttpRequest req, ClaimsPrincipal user, DeconflictionService service, CancellationToken ct) =>
                 Api.CreatedAsync<CreateEntryRequest, EntryView>(req, body => service.CreateEntryAsync(user.ToCaller(), body, ct), e => $"/api/v1/deconfliction/entries/{e.Id}"))

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Takedown.Core.Delivery;
+using Takedown.Core.Organizations;
 using Takedown.Web.Common;
 
 namespace Takedown.Web.Delivery;
@@ -9,7 +10,7 @@ internal static class DeliveryEndpoints
 {
     public static void MapDelivery(this IEndpointRouteBuilder app)
     {
-        var hooks = app.MapGroup("/api/v1/webhooks").WithTags("Delivery").RequireAuthorization();
+        var hooks = app.MapGroup("/api/v1/webhooks").WithTags("Delivery").RequireScope(Scopes.Admin);
 
         hooks.MapPost("/", (HttpRequest req, ClaimsPrincipal user, WebhooksService webhooks, CancellationToken ct) =>
                 Api.CreatedAsync<WebhookRequest, WebhookWithSecret>(req, body => webhooks.CreateAsync(user.ToCaller(), body, ct), w => $"/api/v1/webhooks/{w.Id}"))
@@ -52,7 +53,7 @@ internal static class DeliveryEndpoints
                 var size = Api.Limit(limit, 100);
                 return size.IsSuccess ? Api.Ok(await feed.ReadAsync(user.ToCaller(), after, wait, size.Value, ct)) : Problems.From(size.Error!);
             })
-            .WithTags("Delivery").RequireAuthorization()
+            .WithTags("Delivery").RequireScopes()
             .WithSummary("Your events in order after a cursor; with wait=N (seconds, up to 60) an empty read waits for the next event.");
     }
 }

@@ -10,7 +10,7 @@ internal static class EvidenceEndpoints
 {
     public static void MapEvidence(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/orders/{id:guid}/items/{itemId:guid}/evidence").WithTags("Evidence").RequireAuthorization();
+        var group = app.MapGroup("/api/v1/orders/{id:guid}/items/{itemId:guid}/evidence").WithTags("Evidence").RequireScopes();
 
         group.MapPost("/", UploadAsync)
             .DisableAntiforgery()

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Takedown.Core.Common;
 using Takedown.Core.Hashing;
 using Takedown.Core.Matching;
+using Takedown.Core.Organizations;
 using Takedown.Web.Common;
 
 namespace Takedown.Web.Matching;
@@ -14,7 +15,7 @@ internal static class MatchEndpoints
 
     public static void MapMatching(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/match").WithTags("Matching").RequireAuthorization();
+        var group = app.MapGroup("/api/v1/match").WithTags("Matching").RequireScope(Scopes.Read); // a match asks a question; it changes nothing
 
         group.MapPost("/", MatchAsync)
             .Accepts<MatchRequest>("application/json", "multipart/form-data")

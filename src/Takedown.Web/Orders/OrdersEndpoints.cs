@@ -9,7 +9,7 @@ internal static class OrdersEndpoints
 {
     public static void MapOrders(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/orders").WithTags("Orders").RequireAuthorization();
+        var group = app.MapGroup("/api/v1/orders").WithTags("Orders").RequireScopes();
 
         group.MapPost("/", (HttpRequest req, ClaimsPrincipal user, OrdersService orders, CancellationToken ct) =>
                 Api.CreatedAsync<CreateOrderRequest, OrderView>(req, body => orders.CreateAsync(user.ToCaller(), body, ct), o => $"/api/v1/orders/{o.Id}"))

@@ -9,7 +9,7 @@ internal static class OrganizationsEndpoints
 {
     public static void MapOrganizations(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/organizations").WithTags("Organizations").RequireAuthorization();
+        var group = app.MapGroup("/api/v1/organizations").WithTags("Organizations").RequireScope(Scopes.Admin);
 
         group.MapPost("/", (HttpRequest req, ClaimsPrincipal user, OrganizationsService orgs, CancellationToken ct) =>
                 Api.CreatedAsync<CreateOrganizationRequest, CreatedOrganization>(req, body => orgs.CreateAsync(user.ToCaller(), body, ct), o => $"/api/v1/organizations/{o.Id}"))
@@ -17,12 +17,12 @@ internal static class OrganizationsEndpoints
             .WithSummary("Create an organisation (operator only); its first API key is shown once.");
 
         group.MapGet("/", (ClaimsPrincipal user, OrganizationsService orgs, CancellationToken ct) =>
-            Api.OkAsync(orgs.ListAsync(user.ToCaller(), ct)));
+            Api.OkAsync(orgs.ListAsync(user.ToCaller(), ct))).RequireScope(Scopes.Read);
 
         group.MapPost("/{id:guid}/keys", (Guid id, HttpRequest req, ClaimsPrincipal user, OrganizationsService orgs, CancellationToken ct) =>
                 Api.CreatedAsync<CreateKeyRequest, CreatedKey>(req, body => orgs.CreateKeyAsync(user.ToCaller(), id, body, ct), k => $"/api/v1/organizations/{id}/keys/{k.Id}"))
             .Accepts<CreateKeyRequest>("application/json")
-            .WithSummary("Create a further named key; it acts as its own actor in the audit log.");
+            .WithSummary("Create a key {name, scopes, person_email?} (admin scope): a person's key, or a service key (no person, never 'approve'); shown once.");
 
         group.MapGet("/{id:guid}/keys", (Guid id, ClaimsPrincipal user, OrganizationsService orgs, CancellationToken ct) =>
             Api.OkAsync(orgs.ListKeysAsync(user.ToCaller(), id, ct)));

@@ -88,6 +88,7 @@ internal static class PersonAuthentication
         new Claim(CallerClaims.Organization, user.OrganizationId.ToString()),
         new Claim(CallerClaims.Kind, user.OrganizationKind),
         new Claim(CallerClaims.Key, user.Id.ToString()),
+        new Claim(CallerClaims.Person, user.Id.ToString()),
         new Claim(ClaimTypes.Name, user.Email),
         new Claim(RoleClaim, user.Role),
         new Claim(OrganizationNameClaim, user.OrganizationName),

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Takedown.Core.Platforms;
+using Takedown.Core.Organizations;
 using Takedown.Web.Common;
 
 namespace Takedown.Web.Platforms;
@@ -8,7 +9,7 @@ internal static class PlatformsEndpoints
 {
     public static void MapPlatforms(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/platforms").WithTags("Platforms").RequireAuthorization();
+        var group = app.MapGroup("/api/v1/platforms").WithTags("Platforms").RequireScopes();
 
         group.MapGet("/", (ClaimsPrincipal user, PlatformsService platforms, CancellationToken ct) =>
             Api.OkAsync(platforms.ListAsync(user.ToCaller(), ct))).WithSummary("The platform directory (authorities, oversight, operator).");
@@ -19,6 +20,7 @@ internal static class PlatformsEndpoints
         group.MapPut("/{id:guid}/profile", (Guid id, HttpRequest req, ClaimsPrincipal user, PlatformsService platforms, CancellationToken ct) =>
                 Api.OkAsync<PlatformProfileRequest, PlatformView>(req, body => platforms.PutProfileAsync(user.ToCaller(), id, body, ct)))
             .Accepts<PlatformProfileRequest>("application/json")
+            .RequireScope(Scopes.Admin)
             .WithSummary("Set the platform's contact point, languages, referral deadline and content rules.");
     }
 }

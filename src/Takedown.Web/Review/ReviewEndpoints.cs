@@ -12,7 +12,7 @@ internal static class ReviewEndpoints
 
     public static void MapReview(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/review").WithTags("Review").RequireAuthorization();
+        var group = app.MapGroup("/api/v1/review").WithTags("Review").RequireScopes();
 
         group.MapPost("/checks", CheckAsync)
             .Accepts<CheckRequest>("application/json", "multipart/form-data")

@@ -32,10 +32,11 @@ public sealed class ApprovalTests : IAsyncLifetime
     [Fact]
     public async Task OneAnalystAlone_CannotApproveTheirOwnProposal()
     {
-        var listing = await _analyst.ProposeAsync(Blocklists.DomainBody("alone.example", TestApp.Start.AddHours(-30)));
-        var refused = await _analyst.PostAsync($"/api/v1/blocklist/{listing["id"]}/approve");
+        var (_, mine) = await _app.AnalystWithKeyAsync(_analyst);
+        var listing = await mine.ProposeAsync(Blocklists.DomainBody("alone.example", TestApp.Start.AddHours(-30)));
+        var refused = await mine.PostAsync($"/api/v1/blocklist/{listing["id"]}/approve");
         var problem = await Problem.AssertAsync(refused, 403);
-        Assert.Contains("second analyst", problem.S("detail"));
+        Assert.Contains("second, different person", problem.S("detail"));
         Assert.Equal("pending", (await _analyst.GetOkAsync($"/api/v1/blocklist/{listing["id"]}")).S("status"));
         Assert.DoesNotContain("alone.example", await RpzAsync());
     }
@@ -67,6 +68,7 @@ public sealed class ApprovalTests : IAsyncLifetime
         var approved = await _second.PostOkAsync($"/api/v1/blocklist/{listing["id"]}/approve");
         Assert.Equal("active", approved.S("status"));
         Assert.NotEqual(approved.S("proposed_by_key"), approved.S("approved_by_key"));
+        Assert.NotNull(approved["approved_by_person"]);
         Assert.Contains("late.example CNAME .", await RpzAsync());
     }
 

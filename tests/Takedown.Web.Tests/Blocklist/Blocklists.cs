@@ -1,13 +1,11 @@
 namespace Takedown.Web.Tests.Blocklist;
 
-/// <summary>Intent methods for blocklist tests: a second analyst's key, proposals, approval, exports.</summary>
+/// <summary>Intent methods for blocklist tests: a second person's key, proposals, approval, exports.</summary>
 internal static class Blocklists
 {
-    public static async Task<ApiClient> SecondAnalystAsync(this TestApp app, ApiClient authority)
-    {
-        var created = await authority.PostOkAsync($"/api/v1/organizations/{authority.Id}/keys", new { name = "second analyst" });
-        return new ApiClient(app.Anonymous(), created["api_key"]!.GetValue<string>(), authority.Id);
-    }
+    /// <summary>The key of another analyst of the authority (a person, with 'approve'): approval counts people, not keys.</summary>
+    public static async Task<ApiClient> SecondAnalystAsync(this TestApp app, ApiClient authority) =>
+        (await app.AnalystWithKeyAsync(authority)).Key;
 
     public static Dictionary<string, object?> DomainBody(string domain, DateTimeOffset? hostNotifiedAt) => new()
     {
@@ -33,7 +31,7 @@ internal static class Blocklists
         return await ApiClient.ReadOkAsync(response);
     }
 
-    /// <summary>Proposes with one key and approves with another, the host having been asked long enough ago: active at once.</summary>
+    /// <summary>Proposes with one key and approves with another person's key, the host having been asked long enough ago: active at once.</summary>
     public static async Task<JsonNode> ListActiveAsync(this TestApp app, ApiClient analyst, ApiClient second, string domainOrUrl)
     {
         var notified = app.Clock.GetUtcNow().AddDays(-2);
