@@ -22,6 +22,7 @@ public sealed class PageAccessTests(Chromium chromium) : IAsyncLifetime
         ("/dashboard", ["authority admin", "authority analyst", "authority viewer", "platform admin", "platform moderator", "platform viewer"]),
         ("/reports", ["authority admin", "authority analyst", "authority viewer", "platform admin", "platform moderator", "platform viewer"]),
         ("/admin", ["authority admin", "platform admin", "operator admin"]),
+        ("/admin/keys", ["authority admin", "platform admin", "operator admin"]),
         ("/admin/organizations", ["operator admin"]),
         ("/admin/health", ["operator admin"]),
     ];

@@ -129,7 +129,8 @@ public sealed class ApprovalTests : IAsyncLifetime
     {
         var listing = await _analyst.ProposeAsync(Blocklists.DomainBody("other.example", TestApp.Start.AddDays(-2)));
         var other = await _app.AuthorityAsync("Other unit");
-        await Problem.AssertAsync(await other.PostAsync($"/api/v1/blocklist/{listing["id"]}/approve"), 404);
+        var otherAnalyst = (await _app.AnalystWithKeyAsync(other)).Key;
+        await Problem.AssertAsync(await otherAnalyst.PostAsync($"/api/v1/blocklist/{listing["id"]}/approve"), 404);
         await Problem.AssertAsync(await other.GetAsync($"/api/v1/blocklist/{listing["id"]}"), 404);
         Assert.Empty((await other.GetOkAsync("/api/v1/blocklist"))["data"]!.AsArray());
     }

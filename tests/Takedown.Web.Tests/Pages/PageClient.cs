@@ -39,6 +39,15 @@ public sealed partial class PageClient
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>Submits a form of <paramref name="page"/> (with its antiforgery token) to <paramref name="action"/>, without following the redirect.</summary>
+    public async Task<(HttpStatusCode Status, string Html, Uri? Location)> PostFormAsync(string page, string action, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        var form = await Http.GetStringAsync(page);
+        var response = await Http.PostAsync(action, new FormUrlEncodedContent(
+            fields.Append(new KeyValuePair<string, string>("__RequestVerificationToken", TokenOf(form)))));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location);
+    }
+
     private static string TokenOf(string html) => AntiforgeryToken().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : throw new Xunit.Sdk.XunitException("no antiforgery token in the form");
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
