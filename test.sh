@@ -6,7 +6,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 
 # Debian packages the tests use; installed only when missing.
-packages=(postgresql-15 unbound bind9-utils bind9-dnsutils chromium ffmpeg libturbojpeg0)
+packages=(postgresql-15 unbound bind9-utils bind9-dnsutils chromium ffmpeg libturbojpeg0 nginx)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
