@@ -70,6 +70,8 @@ public sealed partial class AuditCheckpoints(IDatabase db, SigningKeys keys, Tim
 
     internal static AuditCheckpoint ToCheckpoint(Row r) => new(r.seq, r.head_hash, r.at, r.key_id, r.algorithm, r.signature);
 
+    private bool _shortChainLogged;
+
     public AuditOptions Options => options;
 
     /// <summary>The newest stored checkpoint, or null before the first.</summary>
@@ -98,6 +100,12 @@ public sealed partial class AuditCheckpoints(IDatabase db, SigningKeys keys, Tim
             // The head is a committed event, and events never change: a checkpoint of it may be signed at leisure.
             head = await c.QuerySingleOrDefaultAsync<(long seq, string hash)?>("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
             last = await c.QuerySingleOrDefaultAsync<Row>("SELECT seq, head_hash, at, key_id, algorithm, signature FROM audit_checkpoints ORDER BY seq DESC LIMIT 1");
+        }
+        if (last is not null && (head?.seq ?? 0) < last.seq && !_shortChainLogged)
+        {
+            // Events a signed checkpoint covers are gone; say so once (verification names them).
+            _shortChainLogged = true;
+            ChainShorterThanCheckpoint(log, head?.seq ?? 0, last.seq);
         }
         if (head is not { } h || h.seq <= (last?.seq ?? 0)) return null;
         var now = Time.Now(clock);
@@ -191,6 +199,9 @@ public sealed partial class AuditCheckpoints(IDatabase db, SigningKeys keys, Tim
 
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var el) && el.ValueKind == JsonValueKind.String ? el.GetString() : null;
+
+    [LoggerMessage(EventId = 10203, Level = LogLevel.Critical, Message = "The audit chain ends at seq {Head} but a signed checkpoint covers seq {Covered}: events were deleted")]
+    private static partial void ChainShorterThanCheckpoint(ILogger logger, long head, long covered);
 
     [LoggerMessage(EventId = 10201, Level = LogLevel.Information, Message = "Audit checkpoint written at seq {Seq} ({KeyId})")]
     private static partial void CheckpointWritten(ILogger logger, long seq, string keyId);

@@ -222,6 +222,76 @@ public sealed class AuditCheckpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EventsHashedTheOldWay_StillVerify_NewEventsUseTheFullForm_AndNoEventGoesBackToTheOldForm()
+    {
+        await ActivityAsync();
+        var old = await HeadAsync();
+        await RewriteAsFormOneAsync(old);
+        await ActivityAsync();
+        var result = await VerifyAsync();
+        Assert.True(result["ok"]!.GetValue<bool>(), result.ToJsonString());
+        var events = (await _app.Operator.GetOkAsync("/api/v1/audit?limit=200"))["data"]!.AsArray();
+        Assert.All(events.Where(e => e!["seq"]!.GetValue<long>() <= old), e => Assert.Equal(1, e!["hash_version"]!.GetValue<int>()));
+        Assert.All(events.Where(e => e!["seq"]!.GetValue<long>() > old), e => Assert.Equal(2, e!["hash_version"]!.GetValue<int>()));
+
+        // Form 1 never held a person: one written into an old event now is an edit.
+        Assert.Equal(1, await _app.ExecuteSqlAsync($"UPDATE audit_events SET actor_person_id = '{Guid.NewGuid()}' WHERE seq = {old}"));
+        var framed = await VerifyAsync();
+        Assert.Equal("edited", framed.S("problem"));
+        Assert.Equal(old, framed["broken_at_seq"]!.GetValue<long>());
+        await _app.ExecuteSqlAsync($"UPDATE audit_events SET actor_person_id = NULL WHERE seq = {old}");
+
+        // A new event relabelled as form 1 (to take platform_visible out of its hash) no longer matches its hash.
+        Assert.Equal(1, await _app.ExecuteSqlAsync($"UPDATE audit_events SET hash_version = 1 WHERE seq = {old + 2}"));
+        var downgraded = await VerifyAsync();
+        Assert.False(downgraded["ok"]!.GetValue<bool>());
+        Assert.Equal(old + 2, downgraded["broken_at_seq"]!.GetValue<long>());
+    }
+
+    /// <summary>Makes events 1..<paramref name="upTo"/> look as a database from before migration 0015 holds them: form-1 hashes, no person, no checkpoints.</summary>
+    private async Task RewriteAsFormOneAsync(long upTo)
+    {
+        var db = _app.App.Services.GetRequiredService<Takedown.Core.Storage.IDatabase>();
+        await using var c = await db.OpenAsync(CancellationToken.None);
+        var rows = (await Dapper.SqlMapper.QueryAsync<(long seq, string id, string at, string type, string? org, string? key, string? order, string? item, string? subject, string data)>(c,
+            "SELECT seq, id, at, type, actor_org_id, actor_key_id, order_id, item_id, subject_id, data_json FROM audit_events WHERE seq <= @upTo ORDER BY seq", new { upTo })).ToList();
+        var prev = new string('0', 64);
+        foreach (var r in rows)
+        {
+            // Form 1 as the code before migration 0015 wrote it: the fields joined by newlines, nulls empty.
+            var text = string.Join('\n', r.seq, r.id, r.at, r.type, r.org ?? "", r.key ?? "", r.order ?? "", r.item ?? "", r.subject ?? "", r.data, prev);
+            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE audit_events SET hash_version = 1, actor_person_id = NULL, prev_hash = @prev, hash = @hash WHERE seq = @seq", new { prev, hash, r.seq });
+            prev = hash;
+        }
+        await Dapper.SqlMapper.ExecuteAsync(c, "DELETE FROM audit_checkpoints");
+    }
+
+    [Fact]
+    public async Task EveryColumn_IsInTheHash_InTheFormTheDocsGive()
+    {
+        await ActivityAsync();
+        var db = _app.App.Services.GetRequiredService<Takedown.Core.Storage.IDatabase>();
+        await using var c = await db.OpenAsync(CancellationToken.None);
+        var rows = (await Dapper.SqlMapper.QueryAsync(c,
+            "SELECT hash_version, seq, id, at, type, actor_org_id, actor_key_id, actor_person_id, order_id, item_id, subject_id, platform_visible, data_json, prev_hash, hash FROM audit_events ORDER BY seq")).ToList();
+        Assert.NotEmpty(rows);
+        var prev = new string('0', 64);
+        foreach (IDictionary<string, object?> r in rows)
+        {
+            var text = new StringBuilder();
+            foreach (var column in new[] { "hash_version", "seq", "id", "at", "type", "actor_org_id", "actor_key_id", "actor_person_id", "order_id", "item_id", "subject_id", "platform_visible", "data_json", "prev_hash" })
+            {
+                var value = r[column] is null or DBNull ? null : Convert.ToString(r[column], System.Globalization.CultureInfo.InvariantCulture);
+                text.Append(value is null ? "-\n" : $"{Encoding.UTF8.GetByteCount(value)}:{value}\n");
+            }
+            Assert.Equal(prev, (string)r["prev_hash"]!);
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))), (string)r["hash"]!);
+            prev = (string)r["hash"]!;
+        }
+    }
+
+    [Fact]
     public async Task Checkpoint_IsReadableByEveryOrganisation_ButOnlyTheOperatorAsksForOne()
     {
         await ActivityAsync();
