@@ -131,6 +131,7 @@ public static class TakedownApp
         services.AddSingleton<ProductionRetention>();
         services.AddHostedService<DataRequestSweeper>();
         services.AddHostedService<BlocklistSweeper>();
+        services.AddAudit(builder.Configuration);
         AddDelivery(builder, storage);
 
         services.AddTakedownAuthentication();

@@ -85,6 +85,7 @@ internal static class AdminCommands
         });
         admin.Subcommands.Add(export);
         admin.Subcommands.Add(AddUser(data, database));
+        admin.Subcommands.Add(VerifyAuditCommand.Create(data, database));
         return admin;
     }
 

@@ -22,11 +22,23 @@ internal static class AuditEndpoints
             return Api.Ok(await AuditLog.ListAsync(db, user.ToCaller(), from, size.Value, ct));
         }).WithSummary("The audit log (operator and oversight).");
 
-        group.MapGet("/verify", async Task<Results<Ok<AuditVerification>, ProblemHttpResult>> (ClaimsPrincipal user, IDatabase db, CancellationToken ct) =>
+        group.MapGet("/verify", async Task<Results<Ok<AuditVerification>, ProblemHttpResult>> (ClaimsPrincipal user, AuditCheckpoints checkpoints, CancellationToken ct) =>
         {
             var caller = user.ToCaller();
             if (!caller.IsOperator && !caller.IsOversight) return Problems.From(Error.Forbidden("Only the operator and oversight verify the audit log."));
-            return TypedResults.Ok(await AuditLog.VerifyAsync(db, ct));
-        }).WithSummary("Recompute the hash chain; names the first broken link.");
+            return TypedResults.Ok(await checkpoints.VerifyAsync(null, ct));
+        }).WithSummary("Recompute the hash chain and check it against the signed checkpoints; names the first thing that does not hold.");
+
+        group.MapGet("/checkpoint", async Task<Results<Ok<AuditCheckpoint>, ProblemHttpResult>> (AuditCheckpoints checkpoints, CancellationToken ct) =>
+            await checkpoints.LatestAsync(ct) is { } latest
+                ? TypedResults.Ok(latest)
+                : Problems.From(new Error(ErrorKind.NotFound, "No checkpoint yet", "No checkpoint has been written yet: the audit chain is empty.")))
+            .WithSummary("The latest signed checkpoint of the audit chain (every organisation: keep copies, and check them later with 'takedown admin verify-audit --checkpoint').");
+
+        group.MapPost("/checkpoint", async Task<Results<Ok<AuditCheckpoint>, ProblemHttpResult>> (ClaimsPrincipal user, AuditCheckpoints checkpoints, CancellationToken ct) =>
+        {
+            if (!user.ToCaller().IsOperator) return Problems.From(Error.Forbidden("Only the operator asks for a checkpoint out of turn."));
+            return await checkpoints.WriteNowAsync(ct) is { } written ? TypedResults.Ok(written) : Problems.From(new Error(ErrorKind.NotFound, "No checkpoint yet", "The audit chain is empty: there is nothing to sign."));
+        }).WithSummary("Sign the chain's head now (operator; e.g. before a backup or a handover); answers the checkpoint that covers it.");
     }
 }
