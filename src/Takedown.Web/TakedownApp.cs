@@ -20,6 +20,7 @@ using Takedown.Core.Orders;
 using Takedown.Core.Organizations;
 using Takedown.Core.Platforms;
 using Takedown.Core.Review;
+using Takedown.Core.Secrets;
 using Takedown.Core.Storage;
 using Takedown.Core.Transparency;
 using Takedown.Core.Users;
@@ -126,6 +127,7 @@ public static class TakedownApp
         services.AddHostedService<OverdueSweeper>();
         services.AddOptions<DataRequestOptions>().Bind(builder.Configuration.GetSection("DataRequests"));
         services.AddSingleton(new BlobStore(Path.Combine(storage.Data, "blobs")));
+        AddSecrets(builder, storage);
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<DataRequestsService>();
         services.AddSingleton<ProductionRetention>();
@@ -155,6 +157,21 @@ public static class TakedownApp
         return builder;
     }
 
+    /// <summary>The master key (env TAKEDOWN_MASTER_KEY, Secrets:MasterKey, Secrets:MasterKeyFile, or master.key in the data directory), checked against the database at start-up.</summary>
+    private static void AddSecrets(WebApplicationBuilder builder, StorageOptions storage)
+    {
+        var secrets = new SecretsOptions();
+        builder.Configuration.GetSection("Secrets").Bind(secrets);
+        if (string.IsNullOrWhiteSpace(secrets.MasterKey)) secrets.MasterKey = builder.Configuration["MASTER_KEY"];
+        builder.Services.AddSingleton(secrets);
+        builder.Services.AddSingleton(sp => MasterKeyLoader.LoadAsync(sp.GetRequiredService<IDatabase>(), secrets, storage.Data, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Takedown.Secrets"), CancellationToken.None).GetAwaiter().GetResult());
+    }
+
+    /// <summary>Where versions before the master key kept the key sealing webhook secrets (folded into the database at start-up).</summary>
+    public static string LegacyWebhookKeyFile(IServiceProvider services) =>
+        services.GetRequiredService<WebhooksOptions>().SecretKeyFile ?? Path.Combine(services.GetRequiredService<StorageOptions>().Data, "webhook-secrets.key");
+
     private static void AddDelivery(WebApplicationBuilder builder, StorageOptions storage)
     {
         var services = builder.Services;
@@ -169,7 +186,7 @@ public static class TakedownApp
             .Validate(o => o.MaxResponseBytes is >= 0 and <= 16 * 1024 * 1024, "Webhooks:MaxResponseBytes must be between 0 and 16 MiB")
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhooksOptions>>().Value);
-        services.AddSingleton(sp => new SecretBox(sp.GetRequiredService<WebhooksOptions>().SecretKeyFile ?? Path.Combine(storage.Data, "webhook-secrets.key")));
+        services.AddSingleton(sp => new SecretBox(sp.GetRequiredService<MasterKey>()));
         services.AddSingleton<WebhooksService>();
         services.AddSingleton<EventFeed>();
         services.AddSingleton<DeliveryStore>();
@@ -186,7 +203,12 @@ public static class TakedownApp
     {
         // Session cookies and antiforgery tokens stay valid across restarts and across nodes: the key ring is in the database.
         services.AddDataProtection().SetApplicationName("takedown");
-        services.AddOptions<KeyManagementOptions>().Configure<IDatabase, TimeProvider>((o, db, clock) => o.XmlRepository = new DatabaseXmlRepository(db, clock));
+        // The key ring's secrets are encrypted under the master key before they reach the database.
+        services.AddOptions<KeyManagementOptions>().Configure<IDatabase, TimeProvider, MasterKey>((o, db, clock, master) =>
+        {
+            o.XmlRepository = new DatabaseXmlRepository(db, clock);
+            o.XmlEncryptor = new MasterKeyXmlEncryptor(master);
+        });
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.Configure<RequestLocalizationOptions>(o =>
         {
@@ -220,6 +242,13 @@ public static class TakedownApp
     {
         var app = builder.Build();
         app.Services.GetRequiredService<IDatabase>().MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
+        // Before anything reads a secret: the right master key (or start-up stops), and secrets of older versions sealed under it.
+        var master = app.Services.GetRequiredService<MasterKey>();
+        var secretsLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Takedown.Secrets");
+        SecretsMigration.RunAsync(app.Services.GetRequiredService<IDatabase>(), master, LegacyWebhookKeyFile(app.Services),
+            app.Services.GetRequiredService<TimeProvider>(), secretsLog, CancellationToken.None).GetAwaiter().GetResult();
+        new DatabaseXmlRepository(app.Services.GetRequiredService<IDatabase>(), app.Services.GetRequiredService<TimeProvider>())
+            .EncryptClearKeys(new MasterKeyXmlEncryptor(master), secretsLog);
         app.Services.GetRequiredService<MatchIndex>().LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
         HashingLog.Startup(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Takedown.Hashing"), app.Services.GetRequiredService<HashingOptions>());
 

@@ -44,14 +44,18 @@ internal static class AdminCommands
         });
         admin.Subcommands.Add(migrate);
 
+        var masterKeyFile = SecretsCommands.MasterKeyFileOption();
         var outDir = new Option<string>("--out") { Description = "Folder to write the backup into (must be new or empty)", Required = true };
-        var backup = new Command("backup", "Back up the database and the stored files (online: the service may keep running).") { data, database, outDir };
+        var backup = new Command("backup", "Back up the database and every stored file, with SHA-256 sums (online: the service may keep running). The master key is never included.") { data, database, outDir, masterKeyFile };
         backup.SetAction(async (parse, ct) =>
         {
             var db = DatabaseFactory.Create(parse.GetValue(data)!, parse.GetValue(database));
-            var result = await Backups.BackupAsync(db, parse.GetValue(data)!, parse.GetValue(outDir)!, TimeProvider.System, ct);
+            var exclude = parse.GetValue(masterKeyFile) is { Length: > 0 } keyFile ? new[] { keyFile } : [];
+            var result = await Backups.BackupAsync(db, parse.GetValue(data)!, parse.GetValue(outDir)!, TimeProvider.System, ct, exclude);
             if (!result.IsSuccess) return CliOutput.Error($"{result.Error!.Title}: {result.Error.Detail}", ExitCodes.Failure);
-            Console.Error.WriteLine($"Backed up the {result.Value.Dialect} database (schema {result.Value.SchemaVersion}) and {result.Value.Blobs} file(s) to {parse.GetValue(outDir)}.");
+            Console.Error.WriteLine($"Backed up the {result.Value.Dialect} database (schema {result.Value.SchemaVersion}) and {result.Value.Blobs} file(s), each with its SHA-256, to {parse.GetValue(outDir)}.");
+            Console.Error.WriteLine("IMPORTANT: the master key is NOT in this backup, and nothing in it can be read without it. Keep a copy of the master key " +
+                                    "(master.key in the data directory, or your TAKEDOWN_MASTER_KEY / Secrets:MasterKeyFile) apart from the backups: a restore needs it.");
             return ExitCodes.Ok;
         });
         admin.Subcommands.Add(backup);
@@ -64,7 +68,11 @@ internal static class AdminCommands
             var db = DatabaseFactory.Create(parse.GetValue(data)!, parse.GetValue(database));
             var result = await Backups.RestoreAsync(db, parse.GetValue(data)!, parse.GetValue(from)!, parse.GetValue(force), ct);
             if (!result.IsSuccess) return CliOutput.Error($"{result.Error!.Title}: {result.Error.Detail}", result.Error.Kind == Takedown.Core.Common.ErrorKind.Conflict ? ExitCodes.Conflict : ExitCodes.Failure);
-            Console.Error.WriteLine($"Restored the backup of {result.Value.CreatedAt:u}.");
+            Console.Error.WriteLine(result.Value.Files is null
+                ? $"Restored the backup of {result.Value.CreatedAt:u} (made by an older version: blobs/ only, without SHA-256 sums to check)."
+                : $"Restored the backup of {result.Value.CreatedAt:u}: the database and {result.Value.Files.Count} file(s), every SHA-256 checked.");
+            Console.Error.WriteLine("IMPORTANT: the master key is NOT in the backup. Start the service with the master key of the backed-up installation " +
+                                    "(copy its master.key into the data directory, or set TAKEDOWN_MASTER_KEY / Secrets:MasterKeyFile); with any other key it refuses to start.");
             return ExitCodes.Ok;
         });
         admin.Subcommands.Add(restore);
@@ -86,6 +94,7 @@ internal static class AdminCommands
         admin.Subcommands.Add(export);
         admin.Subcommands.Add(AddUser(data, database));
         admin.Subcommands.Add(VerifyAuditCommand.Create(data, database));
+        admin.Subcommands.Add(SecretsCommands.RotateSigningKey(data, database));
         return admin;
     }
 

@@ -14,6 +14,8 @@ internal static class ExitCodes
     public const int Unauthorized = 4;
     public const int Conflict = 5;
     public const int Unreachable = 6;
+    /// <summary>verify-production: the files are intact and signed, but the signing key was not pinned (--key or --fingerprint).</summary>
+    public const int NotPinned = 7;
 }
 
 internal static class CliOutput

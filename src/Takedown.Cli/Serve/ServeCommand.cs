@@ -19,7 +19,13 @@ internal static class ServeCommand
         command.SetAction(async (parse, ct) =>
         {
             var args = parse.Tokens.Select(t => t.Value).SkipWhile(v => v == "serve").Where(v => v != "--demo").ToArray();
-            var app = TakedownApp.Build(TakedownApp.CreateBuilder(args));
+            Microsoft.AspNetCore.Builder.WebApplication app;
+            try { app = TakedownApp.Build(TakedownApp.CreateBuilder(args)); }
+            catch (Takedown.Core.Secrets.MasterKeyException ex)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 1;
+            }
             if (parse.GetValue(demo))
             {
                 var people = await DemoSeeder.SeedAsync(app.Services, ct);

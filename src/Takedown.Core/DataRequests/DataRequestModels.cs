@@ -54,7 +54,7 @@ public sealed record DataRequestView(
 /// <summary>What a production contains, exactly as signed: the signature covers these bytes.</summary>
 public sealed record ProductionManifest(
     Guid ProductionId, Guid DataRequestId, string CaseReference, Guid PlatformId, Guid AuthorityId, DateTimeOffset CreatedAt,
-    IReadOnlyList<ManifestFile> Files);
+    IReadOnlyList<ManifestFile> Files, string? KeyId = null);
 
 public sealed record ManifestFile(string Name, string Sha256, long Size, string ContentType);
 

@@ -272,8 +272,9 @@ public sealed class DataRequestsService(IDatabase db, TimeProvider clock, Signin
             var row = (await FindAsync(c, null, id, caller))!;
             var manifest = new ProductionManifest(productionId, id, row.case_reference, Guid.Parse(row.platform_id), Guid.Parse(row.authority_id), now,
                 named.Select(f => new ManifestFile(f.Name, f.Blob.Sha256, f.Blob.Size, f.Blob.ContentType)).ToList());
-            var manifestJson = JsonSerializer.Serialize(manifest, TakedownJson.Options);
-            var (keyId, signature) = await keys.SignAsync(Encoding.UTF8.GetBytes(manifestJson), ct);
+            // The manifest names the key that signs it, so it still verifies after the key is rotated.
+            var (keyId, signed, signature) = await keys.SignAsync(k => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(manifest = manifest with { KeyId = k }, TakedownJson.Options)), ct);
+            var manifestJson = Encoding.UTF8.GetString(signed);
             return await db.WriteAsync<ProductionView>(async (w, tx) =>
             {
                 await InsertFilesAsync(w, tx, id, productionId, "production", named, now);

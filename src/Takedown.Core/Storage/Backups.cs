@@ -7,19 +7,28 @@ using Takedown.Core.Common;
 
 namespace Takedown.Core.Storage;
 
+/// <summary>One stored file in a backup: its path under the data directory, SHA-256 (hex) and size.</summary>
+public sealed record BackupFile(string Path, string Sha256, long Size);
+
 /// <summary>What a backup folder holds, written last so a half-made backup is recognisable.</summary>
-public sealed record BackupInfo(string Dialect, DateTimeOffset CreatedAt, int SchemaVersion, string DatabaseFile, long Blobs);
+public sealed record BackupInfo(string Dialect, DateTimeOffset CreatedAt, int SchemaVersion, string DatabaseFile, long Blobs,
+    string? DatabaseSha256 = null, IReadOnlyList<BackupFile>? Files = null);
 
 /// <summary>
-/// Backups of everything Takedown holds: the database (SQLite's online backup API, or pg_dump) and the
-/// content-addressed files. The database is copied first: every file a committed row names was on disk
-/// before the row committed, so the files copied afterwards cover the copied database.
+/// Backups of everything Takedown holds: the database (SQLite's online backup API, or pg_dump) and every
+/// stored file under the data directory (blobs/ with productions and attachments, evidence/, and any other
+/// folder), each with its SHA-256, checked before a restore writes anything. The database is copied first:
+/// every file a committed row names was on disk before the row committed, so the files copied afterwards
+/// cover the copied database. No secret is in a backup in clear: the database holds secrets sealed by the
+/// master key, and the master key file is never copied, so a restore needs the master key given separately.
 /// </summary>
 public static class Backups
 {
     public const string InfoFile = "backup.json";
+    public const string FilesFolder = "files";
 
-    public static async Task<Result<BackupInfo>> BackupAsync(IDatabase db, string dataDir, string outDir, TimeProvider clock, CancellationToken ct)
+    /// <param name="exclude">Files under the data directory never to copy (the master key file, wherever it is configured).</param>
+    public static async Task<Result<BackupInfo>> BackupAsync(IDatabase db, string dataDir, string outDir, TimeProvider clock, CancellationToken ct, IEnumerable<string>? exclude = null)
     {
         if (Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
             return Error.Invalid("out", $"{outDir} exists and is not empty");
@@ -44,20 +53,47 @@ public static class Backups
             default:
                 return Error.Invalid("database", "unknown store");
         }
-        var blobs = CopyTree(Path.Combine(dataDir, "blobs"), Path.Combine(outDir, "blobs"));
+        var skip = new HashSet<string>(StringComparer.Ordinal)
+        {
+            Path.GetFullPath(Path.Combine(dataDir, Secrets.SecretsOptions.DefaultFileName)),
+            // Left by versions before the master key until the service's next start folds it into the database.
+            Path.GetFullPath(Path.Combine(dataDir, "webhook-secrets.key")),
+        };
+        foreach (var e in exclude ?? []) skip.Add(Path.GetFullPath(e));
+        if (db is SqliteDatabase lite)
+            foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" }) skip.Add(Path.GetFullPath(lite.Path + suffix));
+        var files = new List<BackupFile>();
+        if (Directory.Exists(dataDir))
+            foreach (var path in Directory.EnumerateFiles(dataDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                var rel = Path.GetRelativePath(dataDir, path).Replace('\\', '/');
+                // Temporary files are not yet stored (their rows are not committed).
+                if (skip.Contains(Path.GetFullPath(path)) || rel.Split('/').SkipLast(1).Contains("tmp")) continue;
+                var target = Path.Combine(outDir, FilesFolder, rel);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(path, target);
+                var (sha, size) = await HashAsync(target, ct);
+                files.Add(new BackupFile(rel, sha, size));
+            }
         var version = await SchemaVersionAsync(db, ct);
-        var info = new BackupInfo(db.Dialect, Time.Now(clock), version, file, blobs);
+        var info = new BackupInfo(db.Dialect, Time.Now(clock), version, file, files.Count, (await HashAsync(Path.Combine(outDir, file), ct)).Sha256, files);
         await File.WriteAllTextAsync(Path.Combine(outDir, InfoFile), JsonSerializer.Serialize(info, TakedownJson.Options), ct);
         return info;
     }
 
-    /// <summary>Restores a backup into an empty data directory (SQLite) or over the configured PostgreSQL database. Run with the service stopped.</summary>
+    /// <summary>
+    /// Restores a backup into an empty data directory (SQLite) or over the configured PostgreSQL database.
+    /// Every file's SHA-256 (and the database's) is checked first; a missing, changed or unlisted file refuses
+    /// the whole restore, naming the file, before anything is written. Run with the service stopped.
+    /// </summary>
     public static async Task<Result<BackupInfo>> RestoreAsync(IDatabase db, string dataDir, string fromDir, bool force, CancellationToken ct)
     {
         var infoPath = Path.Combine(fromDir, InfoFile);
         if (!File.Exists(infoPath)) return Error.Invalid("from", $"{fromDir} is not a complete backup ({InfoFile} is missing)");
         var info = JsonSerializer.Deserialize<BackupInfo>(await File.ReadAllTextAsync(infoPath, ct), TakedownJson.Options)!;
         if (info.Dialect != db.Dialect) return Error.Invalid("from", $"the backup is of a {info.Dialect} database; the target is {db.Dialect}");
+        var checkedFiles = await CheckAsync(info, fromDir, ct);
+        if (checkedFiles is not null) return checkedFiles;
         switch (db)
         {
             case SqliteDatabase sqlite:
@@ -72,8 +108,51 @@ public static class Backups
                 if (restore is not null) return restore;
                 break;
         }
-        CopyTree(Path.Combine(fromDir, "blobs"), Path.Combine(dataDir, "blobs"));
+        if (info.Files is null)
+            CopyTree(Path.Combine(fromDir, "blobs"), Path.Combine(dataDir, "blobs"));
+        else
+            foreach (var f in info.Files)
+            {
+                var target = Path.Combine(dataDir, f.Path);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(Path.Combine(fromDir, FilesFolder, f.Path), target, overwrite: true);
+            }
         return info;
+    }
+
+    /// <summary>Null when the database file and every listed file are present with their SHA-256; otherwise the first problem, naming the file.</summary>
+    private static async Task<Error?> CheckAsync(BackupInfo info, string fromDir, CancellationToken ct)
+    {
+        var db = Path.Combine(fromDir, info.DatabaseFile);
+        if (!File.Exists(db)) return Error.Invalid("from", $"{info.DatabaseFile} is missing from the backup; nothing was restored");
+        if (info.DatabaseSha256 is not null && (await HashAsync(db, ct)).Sha256 != info.DatabaseSha256)
+            return Error.Invalid("from", $"{info.DatabaseFile}: SHA-256 does not match the backup's manifest; nothing was restored");
+        if (info.Files is null) return null;
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in info.Files)
+        {
+            if (Path.IsPathRooted(f.Path) || f.Path.Split('/', '\\').Contains(".."))
+                return Error.Invalid("from", $"{FilesFolder}/{f.Path}: not a path inside the data directory; nothing was restored");
+            listed.Add(f.Path);
+            var path = Path.Combine(fromDir, FilesFolder, f.Path);
+            if (!File.Exists(path)) return Error.Invalid("from", $"{FilesFolder}/{f.Path} is missing from the backup; nothing was restored");
+            var (sha, size) = await HashAsync(path, ct);
+            if (size != f.Size || sha != f.Sha256)
+                return Error.Invalid("from", $"{FilesFolder}/{f.Path}: SHA-256 does not match the backup's manifest; nothing was restored");
+        }
+        var root = Path.Combine(fromDir, FilesFolder);
+        if (Directory.Exists(root))
+            foreach (var extra in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+                         .Select(p => Path.GetRelativePath(root, p).Replace('\\', '/')).Where(p => !listed.Contains(p)))
+                return Error.Invalid("from", $"{FilesFolder}/{extra} is not listed in the backup's manifest; nothing was restored");
+        return null;
+    }
+
+    private static async Task<(string Sha256, long Size)> HashAsync(string path, CancellationToken ct)
+    {
+        await using var stream = File.OpenRead(path);
+        var hash = await System.Security.Cryptography.SHA256.HashDataAsync(stream, ct);
+        return (Convert.ToHexStringLower(hash), stream.Length);
     }
 
     private static async Task<int> SchemaVersionAsync(IDatabase db, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using Dapper;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Takedown.Core.Common;
 using Takedown.Core.Storage;
 
@@ -9,10 +10,13 @@ namespace Takedown.Web.Cluster;
 /// <summary>
 /// The data-protection key ring in the database (table data_protection_keys), so that every node signs
 /// and reads the same session cookies and antiforgery tokens, and keys survive a lost data directory.
+/// The secret of each key is encrypted under the master key (<see cref="MasterKeyXmlEncryptor"/>).
 /// The interface is synchronous; it is called rarely (start-up, key rotation, a key id not yet seen).
 /// </summary>
-internal sealed class DatabaseXmlRepository(IDatabase db, TimeProvider clock) : IXmlRepository
+internal sealed partial class DatabaseXmlRepository(IDatabase db, TimeProvider clock) : IXmlRepository
 {
+    private static readonly XName RequiresEncryption = XName.Get("requiresEncryption", "http://schemas.asp.net/2015/03/dataProtection");
+
     public IReadOnlyCollection<XElement> GetAllElements()
     {
         using var c = db.OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
@@ -32,4 +36,37 @@ internal sealed class DatabaseXmlRepository(IDatabase db, TimeProvider clock) : 
         }, CancellationToken.None).GetAwaiter().GetResult();
         if (!stored.IsSuccess) throw new InvalidOperationException("The data-protection key could not be stored: " + stored.Error?.Detail);
     }
+
+    /// <summary>
+    /// Keys stored in clear by versions before the master key: each secret element is replaced, in place,
+    /// by its encrypted form, exactly as the framework writes a key made with an encryptor. Runs at start-up.
+    /// </summary>
+    public void EncryptClearKeys(IXmlEncryptor encryptor, ILogger logger)
+    {
+        var count = db.WriteAsync<int>(async (c, tx) =>
+        {
+            if (db.Dialect == "sqlite") await c.ExecuteAsync("PRAGMA secure_delete = ON", transaction: tx);
+            var n = 0;
+            foreach (var (name, xml) in (await c.QueryAsync<(string name, string xml)>("SELECT name, xml FROM data_protection_keys", transaction: tx)).ToList())
+            {
+                var root = XElement.Parse(xml);
+                var clear = root.Descendants().Where(e => (bool?)e.Attribute(RequiresEncryption) == true).ToList();
+                if (clear.Count == 0) continue;
+                foreach (var element in clear)
+                {
+                    var info = encryptor.Encrypt(new XElement(element));
+                    element.ReplaceWith(new XElement("encryptedSecret",
+                        new XAttribute("decryptorType", info.DecryptorType.AssemblyQualifiedName!), info.EncryptedElement));
+                }
+                await c.ExecuteAsync("UPDATE data_protection_keys SET xml = @xml WHERE name = @name",
+                    new { name, xml = root.ToString(SaveOptions.DisableFormatting) }, tx);
+                n++;
+            }
+            return n;
+        }, CancellationToken.None).GetAwaiter().GetResult();
+        if (count.Value > 0) Sealed(logger, count.Value);
+    }
+
+    [LoggerMessage(EventId = 10350, Level = LogLevel.Information, Message = "Encrypted {Count} data-protection key(s) that an older version stored in clear")]
+    private static partial void Sealed(ILogger logger, int count);
 }

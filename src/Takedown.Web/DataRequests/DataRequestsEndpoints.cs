@@ -15,8 +15,8 @@ internal static class DataRequestsEndpoints
 {
     public static void MapDataRequests(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/.well-known/takedown-signing-key", async (SigningKeys keys, CancellationToken ct) => TypedResults.Ok(await keys.PublicAsync(ct)))
-            .WithTags("Data requests").WithSummary("The Ed25519 public key that signs production manifests (raw 32 bytes, base64).");
+        app.MapGet("/.well-known/takedown-signing-key", async (SigningKeys keys, CancellationToken ct) => TypedResults.Ok(await keys.ListAsync(ct)))
+            .WithTags("Data requests").WithSummary("The Ed25519 public key that signs production manifests (raw 32 bytes, base64), and under 'keys' every key, current and retired, with its id, fingerprint and status.");
 
         var group = app.MapGroup("/api/v1/data-requests").WithTags("Data requests").RequireScopes();
 
@@ -114,7 +114,8 @@ internal static class DataRequestsEndpoints
             }
             await WriteAsync(zip, "manifest.json", manifestJson);
             await WriteAsync(zip, "manifest.sig", production.Signature);
-            var key = await keys.PublicAsync(ct);
+            // The key that signed this production (it may have been retired since), not the current one.
+            var key = await keys.FindAsync(production.KeyId, ct) ?? await keys.PublicAsync(ct);
             await WriteAsync(zip, "signing-key.json", JsonSerializer.Serialize(key, TakedownJson.Options));
         }
         var stream = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
