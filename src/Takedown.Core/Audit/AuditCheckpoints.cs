@@ -72,8 +72,6 @@ public sealed partial class AuditCheckpoints(IDatabase db, SigningKeys keys, Tim
 
     private bool _shortChainLogged;
 
-    public AuditOptions Options => options;
-
     /// <summary>The newest stored checkpoint, or null before the first.</summary>
     public async Task<AuditCheckpoint?> LatestAsync(CancellationToken ct)
     {

@@ -29,6 +29,9 @@ internal static class AuditEndpoints
             return TypedResults.Ok(await checkpoints.VerifyAsync(null, ct));
         }).WithSummary("Recompute the hash chain and check it against the signed checkpoints; names the first thing that does not hold.");
 
+        group.MapPost("/verify", VerifyKeptAsync)
+            .WithSummary("Check a checkpoint you kept (the JSON of GET /checkpoint) against the chain as it is now (every organisation).");
+
         group.MapGet("/checkpoint", async Task<Results<Ok<AuditCheckpoint>, ProblemHttpResult>> (AuditCheckpoints checkpoints, CancellationToken ct) =>
             await checkpoints.LatestAsync(ct) is { } latest
                 ? TypedResults.Ok(latest)
@@ -40,5 +43,15 @@ internal static class AuditEndpoints
             if (!user.ToCaller().IsOperator) return Problems.From(Error.Forbidden("Only the operator asks for a checkpoint out of turn."));
             return await checkpoints.WriteNowAsync(ct) is { } written ? TypedResults.Ok(written) : Problems.From(new Error(ErrorKind.NotFound, "No checkpoint yet", "The audit chain is empty: there is nothing to sign."));
         }).WithSummary("Sign the chain's head now (operator; e.g. before a backup or a handover); answers the checkpoint that covers it.");
+    }
+
+    /// <summary>Any party checks its own kept copy: the chain must still contain the events it covers, as signed.</summary>
+    private static async Task<Results<Ok<AuditVerification>, ProblemHttpResult>> VerifyKeptAsync(HttpRequest request, AuditCheckpoints checkpoints, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync<System.Text.Json.Nodes.JsonObject>(request);
+        if (!body.IsSuccess) return Problems.From(body.Error!);
+        var kept = AuditCheckpoints.Parse(body.Value.ToJsonString());
+        if (!kept.IsSuccess) return Problems.From(kept.Error!);
+        return TypedResults.Ok(await checkpoints.VerifyAsync(kept.Value, ct));
     }
 }

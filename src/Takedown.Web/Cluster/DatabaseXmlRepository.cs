@@ -15,7 +15,10 @@ namespace Takedown.Web.Cluster;
 /// </summary>
 internal sealed partial class DatabaseXmlRepository(IDatabase db, TimeProvider clock) : IXmlRepository
 {
-    private static readonly XName RequiresEncryption = XName.Get("requiresEncryption", "http://schemas.asp.net/2015/03/dataProtection");
+    private const string DataProtectionNamespace = "http://schemas.asp.net/2015/03/dataProtection";
+    private static readonly XName RequiresEncryption = XName.Get("requiresEncryption", DataProtectionNamespace);
+    // The framework looks for its encrypted secrets by this namespaced name; an un-namespaced one is never decrypted.
+    private static readonly XName EncryptedSecret = XName.Get("encryptedSecret", DataProtectionNamespace);
 
     public IReadOnlyCollection<XElement> GetAllElements()
     {
@@ -55,7 +58,7 @@ internal sealed partial class DatabaseXmlRepository(IDatabase db, TimeProvider c
                 foreach (var element in clear)
                 {
                     var info = encryptor.Encrypt(new XElement(element));
-                    element.ReplaceWith(new XElement("encryptedSecret",
+                    element.ReplaceWith(new XElement(EncryptedSecret,
                         new XAttribute("decryptorType", info.DecryptorType.AssemblyQualifiedName!), info.EncryptedElement));
                 }
                 await c.ExecuteAsync("UPDATE data_protection_keys SET xml = @xml WHERE name = @name",

@@ -292,6 +292,38 @@ public sealed class AuditCheckpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task KeptCopy_CheckedByAnAuthority_NamesEventsCutOff_AfterTheStoredCheckpointsWereDeletedToo()
+    {
+        await ActivityAsync();
+        var authority = await _app.AuthorityAsync();
+        await _app.Operator.PostOkAsync("/api/v1/audit/checkpoint");
+        var kept = await authority.GetOkAsync("/api/v1/audit/checkpoint");
+        var seq = kept["seq"]!.GetValue<long>();
+        Assert.True((await authority.PostOkAsync("/api/v1/audit/verify", kept))["ok"]!.GetValue<bool>());
+
+        await _app.ExecuteSqlAsync("DELETE FROM audit_checkpoints");
+        Assert.Equal(3, await _app.ExecuteSqlAsync($"DELETE FROM audit_events WHERE seq > {seq - 3}"));
+        await _app.Operator.PostOkAsync("/api/v1/audit/checkpoint");
+        Assert.True((await VerifyAsync())["ok"]!.GetValue<bool>());
+
+        var result = await authority.PostOkAsync("/api/v1/audit/verify", kept);
+        Assert.False(result["ok"]!.GetValue<bool>());
+        Assert.Equal("missing_events", result.S("problem"));
+        Assert.Contains($"events {seq - 2} to {seq} are missing", result.S("reason"));
+
+        var forged = kept.DeepClone();
+        forged["seq"] = seq - 3;
+        var refused = await authority.PostOkAsync("/api/v1/audit/verify", forged);
+        Assert.False(refused["ok"]!.GetValue<bool>());
+        Assert.Equal("checkpoint_signature", refused.S("problem"));
+
+        var bad = kept.DeepClone();
+        bad["head_hash"] = "not a hash";
+        await Problem.AssertAsync(await authority.PostAsync("/api/v1/audit/verify", bad), 400, "head_hash");
+        await Problem.AssertAsync(await authority.SendRawAsync(HttpMethod.Post, "/api/v1/audit/verify", "[1]"), 400, "body");
+    }
+
+    [Fact]
     public async Task Checkpoint_IsReadableByEveryOrganisation_ButOnlyTheOperatorAsksForOne()
     {
         await ActivityAsync();
@@ -349,5 +381,20 @@ internal static class PublishedKeys
             default:
                 return null;
         }
+    }
+}
+
+/// <summary>Unusable checkpoint settings stop the service at start-up, naming the key.</summary>
+public sealed class AuditOptionsTests
+{
+    [Theory]
+    [InlineData("--Audit:CheckpointEvery=0", "Audit:CheckpointEvery")]
+    [InlineData("--Audit:CheckpointMinutes=0", "Audit:CheckpointMinutes")]
+    [InlineData("--Audit:GraceMinutes=-1", "Audit:GraceMinutes")]
+    [InlineData("--Audit:PollSeconds=601", "Audit:PollSeconds")]
+    public async Task BadSetting_RefusesToStart(string setting, string named)
+    {
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => TestApp.StartAsync(null, setting));
+        Assert.Contains(named, ex.ToString());
     }
 }

@@ -22,10 +22,11 @@ public sealed class MultiNodeTests(ITestOutputHelper output) : IAsyncLifetime
         _operatorKey = boot.Out.Trim();
         _a = new ServiceProcess(_dataA, _database.Args);
         _b = new ServiceProcess(_dataB, _database.Args);
+        var masterKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         foreach (var node in new[] { _a, _b })
         {
-            // Nodes share the key that seals webhook secrets (as a deployment must), and the database.
-            node.Environment["TAKEDOWN_Webhooks__SecretKeyFile"] = Path.Combine(_dataA, "webhook-secrets.key");
+            // Nodes share the master key that seals webhook secrets and signing keys (as a deployment must), and the database.
+            node.Environment["TAKEDOWN_MASTER_KEY"] = masterKey;
             node.Environment["TAKEDOWN_Webhooks__AllowedHosts__0"] = "127.0.0.1";
             node.Environment["TAKEDOWN_Webhooks__TimeoutSeconds"] = "2";
             node.Environment["TAKEDOWN_Webhooks__LeaseSeconds"] = "5";
