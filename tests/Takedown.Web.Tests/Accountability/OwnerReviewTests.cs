@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.TestHost;
 using Takedown.Web.Tests.Blocklist;
 using Takedown.Web.Tests.Review;
 
@@ -311,5 +312,46 @@ public sealed class OwnerReviewTests : IAsyncLifetime
         Assert.Equal("reinstated", (await _authority.GetOkAsync($"/api/v1/orders/{order.Id()}"))["items"]![0]!.S("status"));
         Assert.Empty((await _platform.MatchPdqAsync(entry.S("signal")))["matches"]!.AsArray());
         Assert.Equal("open", (await OnlyReviewAsync(entry)).S("status"));
+    }
+
+    [Fact]
+    public async Task TheReviewTime_IsConfigurable_AndValidatedAtStart()
+    {
+        await using (var app = await TestApp.StartAsync(null, "--Banks:OwnerReviewDays=3"))
+        {
+            var authority = await app.AuthorityAsync();
+            var platform = await app.PlatformAsync();
+            await authority.CreateBankAsync("SHORT_REVIEWS", "all_members");
+            var order = await authority.RemovedOrderAsync(platform);
+            await authority.PostOkAsync("/api/v1/banks/SHORT_REVIEWS/entries",
+                new { signal_type = "md5", signal = "0123456789abcdef0123456789abcdef", order_item_id = order.ItemId() });
+            await platform.PostOkAsync(ReinstatementOf(order), Court());
+            var review = Assert.Single((await authority.GetOkAsync("/api/v1/banks/reviews"))["data"]!.AsArray())!;
+            Assert.Equal(TestApp.Start.AddDays(3), review["due_at"]!.GetValue<DateTimeOffset>());
+            Assert.Empty((await platform.PostOkAsync("/api/v1/match", new { signal_type = "md5", signal = "0123456789abcdef0123456789abcdef" }))["matches"]!.AsArray());
+        }
+
+        var dir = Path.Combine(Path.GetTempPath(), "takedown-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var builder = Takedown.Web.TakedownApp.CreateBuilder(["--data", dir, "--Banks:OwnerReviewDays=0"]);
+            builder.WebHost.UseTestServer();
+            await using var bad = Takedown.Web.TakedownApp.Build(builder);
+            var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => bad.StartAsync());
+            Assert.Contains("Banks:OwnerReviewDays", refused.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    [Fact]
+    public async Task TheBankNameReviews_IsReserved()
+    {
+        await Problem.AssertAsync(await _authority.PostAsync("/api/v1/banks", new { name = "REVIEWS" }), 400, "name");
+        await Problem.AssertAsync(await _authority.GetAsync("/api/v1/banks/reviews?status=maybe"), 400, "status");
+        await Problem.AssertAsync(await _authority.GetAsync("/api/v1/banks/reviews?after=nope"), 400, "after");
     }
 }
