@@ -114,6 +114,10 @@ public static class TakedownApp
         services.AddSingleton(hashing);
         services.AddSingleton<MatchIndex>();
         services.AddSingleton<BanksService>();
+        services.AddOptions<BanksOptions>().Bind(builder.Configuration.GetSection("Banks"))
+            .Validate(o => o.OwnerReviewDays is >= 1 and <= 90, "Banks:OwnerReviewDays must be between 1 and 90").ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<BanksOptions>>().Value);
+        services.AddSingleton<OwnerReviewsService>();
         services.AddSingleton<MatchService>();
         services.AddSingleton<ReviewRulesService>();
         services.AddSingleton<ReviewService>();

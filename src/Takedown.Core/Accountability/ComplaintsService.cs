@@ -15,7 +15,7 @@ namespace Takedown.Core.Accountability;
 /// <see cref="ResponseTime"/>. The issuing authority sees the complaints on its orders; anyone else gets 404.
 /// A complaint decided <c>reinstated</c> puts the item back everywhere (<see cref="Reinstatement"/>).
 /// </summary>
-public sealed class ComplaintsService(IDatabase db, BanksService banks, TimeProvider clock, ILogger<ComplaintsService> log)
+public sealed class ComplaintsService(IDatabase db, BanksService banks, BanksOptions bankOptions, TimeProvider clock, ILogger<ComplaintsService> log)
 {
     /// <summary>Art. 10(2): the platform answers within two weeks of receiving the complaint.</summary>
     public static readonly TimeSpan ResponseTime = TimeSpan.FromDays(14);
@@ -94,7 +94,7 @@ public sealed class ComplaintsService(IDatabase db, BanksService banks, TimeProv
                 var status = await c.QuerySingleAsync<string>("SELECT status FROM order_items WHERE id = @id", new { id = row.item_id }, tx);
                 if (!Reinstatement.CanReinstate(status))
                     return Error.Conflict($"The item is {status} and cannot be reinstated.", "outcome");
-                travelled = await Reinstatement.ApplyAsync(c, tx, now, caller, row.order_id, row.item_id, ReinstatementCauses.Complaint, id);
+                travelled = await Reinstatement.ApplyAsync(c, tx, now, caller, row.order_id, row.item_id, ReinstatementCauses.Complaint, id, bankOptions.OwnerReviewTime);
             }
             return ToView((await FindAsync(c, tx, id, caller.OrganizationId))!, now);
         }, ct);
@@ -104,7 +104,7 @@ public sealed class ComplaintsService(IDatabase db, BanksService banks, TimeProv
             if (travelled is not null)
             {
                 await banks.RefreshIndexAsync(travelled.BankEntrySeqs, ct);
-                AccountabilityLog.Reinstated(log, result.Value.ItemId, ReinstatementCauses.Complaint, travelled.BankEntrySeqs.Count, travelled.Listings);
+                AccountabilityLog.Reinstated(log, result.Value.ItemId, ReinstatementCauses.Complaint, travelled.BankEntrySeqs.Count, travelled.OwnerReviews, travelled.Listings);
             }
         }
         return result;

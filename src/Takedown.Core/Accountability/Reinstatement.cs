@@ -21,18 +21,23 @@ public static class ReinstatementCauses
 /// <summary>
 /// Puts a removed or disabled item back and carries that to every place the content was acted on, inside
 /// the caller's transaction: the item, the issuing authority (event), every hash-bank entry made from the
-/// item (its owner's false_positive opinion), and every blocklist listing based on it (flagged for review).
-/// Each step writes its own audit event.
+/// item, and every blocklist listing based on it (flagged for review). Nothing is recorded in another
+/// organisation's name: an entry of the reinstating organisation's own bank gets its own false_positive;
+/// an entry someone else owns stops matching for the order's platform only and its owner gets a review
+/// (<see cref="OwnerReviewsService"/>). Each step writes its own audit event, naming the real actor.
 /// </summary>
 internal static class Reinstatement
 {
-    /// <summary>What the transaction changed that lives outside the database: bank entries whose index slot must be refreshed after commit.</summary>
-    internal sealed record Outcome(IReadOnlyList<long> BankEntrySeqs, int Listings);
+    /// <summary>
+    /// What the transaction changed: the caller's own bank entries that stopped matching (their index slots must be refreshed
+    /// after commit), the owner reviews opened for entries of others, and the listings flagged.
+    /// </summary>
+    internal sealed record Outcome(IReadOnlyList<long> BankEntrySeqs, int OwnerReviews, int Listings);
 
     public static bool CanReinstate(string status) => status is ItemStatuses.Removed or ItemStatuses.Disabled;
 
     public static async Task<Outcome> ApplyAsync(DbConnection c, DbTransaction tx, DateTimeOffset now, Caller actor,
-        string orderId, string itemId, string because, Guid causeId)
+        string orderId, string itemId, string because, Guid causeId, TimeSpan ownerReviewTime, string? court = null, string? courtReference = null)
     {
         await c.ExecuteAsync(
             "UPDATE order_items SET status = 'reinstated', reinstated_at = @now, reinstated_because = @because WHERE id = @id",
@@ -41,22 +46,32 @@ internal static class Reinstatement
         await AuditLog.AppendAsync(c, tx, now, actor, "order.item_reinstated", orderId: Guid.Parse(orderId), itemId: Guid.Parse(itemId),
             data: new { because, cause_id = causeId });
 
-        var authority = await c.QuerySingleAsync<string>("SELECT authority_id FROM orders WHERE id = @id", new { id = orderId }, tx);
-        await Outbox.EnqueueAsync(c, tx, now, Guid.Parse(authority), EventTypes.OrderItemReinstated, new
+        var order = await c.QuerySingleAsync<(string authority_id, string platform_id)>(
+            "SELECT authority_id, platform_id FROM orders WHERE id = @id", new { id = orderId }, tx);
+        await Outbox.EnqueueAsync(c, tx, now, Guid.Parse(order.authority_id), EventTypes.OrderItemReinstated, new
         {
             order_id = Guid.Parse(orderId), item_id = Guid.Parse(itemId), because, cause_id = causeId, reinstated_at = now,
             order = await OrderStore.LoadViewAsync(c, tx, orderId, now),
         }, Guid.Parse(orderId));
 
         var seqs = new List<long>();
+        var reviews = 0;
         foreach (var (bank, entry) in await BankStore.EntriesFromItemAsync(c, tx, itemId))
         {
-            // The bank owner's own false_positive is what stops an entry matching; it stays reversible.
-            var ownerKind = await c.QuerySingleAsync<string>("SELECT kind FROM organizations WHERE id = @id", new { id = bank.owner_org_id }, tx);
-            var owner = new Caller(Guid.Parse(bank.owner_org_id), ownerKind, Guid.Empty, "reinstatement");
-            await BanksService.ApplyOpinionAsync(c, tx, now, owner, bank, entry, Opinions.FalsePositive,
-                why: new { reinstated_item_id = Guid.Parse(itemId), because, cause_id = causeId });
-            seqs.Add(entry.seq);
+            if (bank.owner_org_id == actor.OrganizationId.ToString())
+            {
+                // The reinstating organisation's own entry: its own false_positive, reversible, audited as itself.
+                await BanksService.ApplyOpinionAsync(c, tx, now, actor, bank, entry, Opinions.FalsePositive,
+                    why: new { reinstated_item_id = Guid.Parse(itemId), because, cause_id = causeId });
+                seqs.Add(entry.seq);
+            }
+            else
+            {
+                // Someone else's entry: it stops matching for the platform that put the content back, and only its owner decides for everyone.
+                await OwnerReviewsService.OpenAsync(c, tx, now, actor, bank, entry, orderId, itemId, order.platform_id, because, causeId,
+                    court, courtReference, ownerReviewTime);
+                reviews++;
+            }
         }
 
         var listings = (await c.QueryAsync<string>(
@@ -68,6 +83,6 @@ internal static class Reinstatement
             await AuditLog.AppendAsync(c, tx, now, actor, "blocklist.flagged_for_review", subjectId: Guid.Parse(listing),
                 data: new { reinstated_item_id = Guid.Parse(itemId), because, cause_id = causeId }, platformVisible: false);
         }
-        return new Outcome(seqs, listings.Count);
+        return new Outcome(seqs, reviews, listings.Count);
     }
 }

@@ -19,7 +19,7 @@ namespace Takedown.Core.Accountability;
 /// decides within <see cref="DecisionTime"/>; <c>infringes</c> reinstates every removed or disabled item.
 /// Visible to the platform, the issuing authority and the authorities of that Member State; 404 to anyone else.
 /// </summary>
-public sealed class ScrutinyService(IDatabase db, BanksService banks, TimeProvider clock, ILogger<ScrutinyService> log)
+public sealed class ScrutinyService(IDatabase db, BanksService banks, BanksOptions bankOptions, TimeProvider clock, ILogger<ScrutinyService> log)
 {
     /// <summary>Art. 4(3): within 48 hours of receiving the order.</summary>
     public static readonly TimeSpan RequestWindow = TimeSpan.FromHours(48);
@@ -124,7 +124,7 @@ public sealed class ScrutinyService(IDatabase db, BanksService banks, TimeProvid
                     "SELECT id, status FROM order_items WHERE order_id = @order ORDER BY position", new { order = row.order_id }, tx);
                 foreach (var item in items.Where(i => Reinstatement.CanReinstate(i.status)))
                 {
-                    var travelled = await Reinstatement.ApplyAsync(c, tx, now, caller, row.order_id, item.id, ReinstatementCauses.Scrutiny, id);
+                    var travelled = await Reinstatement.ApplyAsync(c, tx, now, caller, row.order_id, item.id, ReinstatementCauses.Scrutiny, id, bankOptions.OwnerReviewTime);
                     seqs.AddRange(travelled.BankEntrySeqs);
                 }
             }

@@ -14,6 +14,10 @@ internal static class BankStore
          OR (b.visibility = 'shared' AND EXISTS (SELECT 1 FROM bank_members m WHERE m.bank_id = b.id AND m.org_id = @org)))
         """;
 
+    /// <summary>The entry e is not suppressed for @org (content @org reinstated; its owner reviews the entry).</summary>
+    public const string NotSuppressedFor =
+        "NOT EXISTS (SELECT 1 FROM bank_entry_suppressions s WHERE s.entry_id = e.id AND s.org_id = @org)";
+
     public const string EntryColumns = """
         e.seq, e.id, b.name AS bank, e.signal_type, e.signal, e.quality, e.entity, e.behaviour, e.source, e.added_by_org_id,
         e.added_at, e.order_item_id, e.enabled, e.owner_false_positive,

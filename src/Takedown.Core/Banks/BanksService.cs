@@ -31,6 +31,7 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, TimePro
         {
             v.MaxLength("name", request.Name, 64);
             if (!BankName().IsMatch(request.Name!)) v.Add("name", "must be UPPER_SNAKE_CASE (A-Z, 0-9 and single underscores, starting with a letter)");
+            else if (request.Name == "REVIEWS") v.Add("name", "is reserved (/api/v1/banks/reviews lists owner reviews)");
         }
         var visibility = request.Visibility ?? BankVisibilities.Private;
         ValidateVisibility(v, visibility, request.Members);

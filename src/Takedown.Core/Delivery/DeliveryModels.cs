@@ -23,10 +23,16 @@ public static class EventTypes
     public const string ReviewCaseOpened = "review.case_opened";
     public const string ReviewCaseDecided = "review.case_decided";
 
+    /// <summary>To a bank's owner: another organisation's reinstatement touched its entry; keep, narrow or disable it.</summary>
+    public const string BankOwnerReviewOpened = "bank.owner_review_opened";
+
+    /// <summary>To the organisation that recorded a court reinstatement: the issuing authority contests it.</summary>
+    public const string ReinstatementContested = "reinstatement.contested";
+
     public static readonly string[] All =
         [OrderCreated, OrderItemActioned, OrderOverdue, OrderClarified, OrderWithdrawn, OrderItemReinstated, ScrutinyRequested, ScrutinyDecided,
          DeconflictionRequested, DataRequestCreated, DataRequestEmergency, DataRequestEscalated, DataRequestProduced, WebhookFailing, WebhookRecovered,
-         ReviewCaseOpened, ReviewCaseDecided];
+         ReviewCaseOpened, ReviewCaseDecided, BankOwnerReviewOpened, ReinstatementContested];
 }
 
 public static class EndpointStatuses

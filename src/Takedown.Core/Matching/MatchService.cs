@@ -54,7 +54,8 @@ public sealed record BatchMatchResponse(IReadOnlyList<MatchResponse> Results);
 /// <summary>
 /// Looks signals up in every bank the caller may use: PDQ through the in-memory index (all hits
 /// within the radius), MD5 and SHA-256 through the SQL index on (signal_type, signal). Only
-/// matchable entries (enabled, and not called a false positive by their owner) ever match.
+/// matchable entries (enabled, and not called a false positive by their owner) ever match, and never
+/// an entry suppressed for the caller (one built from content the caller's organisation reinstated).
 /// </summary>
 public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions hashing, ILogger<MatchService> log)
 {
@@ -212,7 +213,8 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
             hits.Add(best);
         }
 
-        // Tenancy: the index knows every bank; only the caller's usable banks come back from SQL.
+        // Tenancy: the index knows every bank; only the caller's usable banks come back from SQL, without the entries
+        // suppressed for the caller alone (content it reinstated). Only hits reach this query, so misses cost nothing more.
         var allSeqs = hits.SelectMany(h => h.Keys).Distinct().ToList();
         var usable = new Dictionary<long, BankStore.EntryRow>();
         foreach (var chunk in allSeqs.Chunk(400))
@@ -221,6 +223,7 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
                 $"""
                 SELECT {BankStore.EntryColumns} FROM bank_entries e JOIN banks b ON b.id = e.bank_id
                 WHERE {Sql.In(c, "e.seq", "@seqs")} AND e.enabled = 1 AND e.owner_false_positive = 0 AND {BankStore.UsableBy}
+                  AND {BankStore.NotSuppressedFor}
                 """, new { seqs = chunk, org = caller.OrganizationId.ToString() });
             foreach (var r in rows) usable[r.seq] = r;
         }

@@ -23,6 +23,22 @@ internal static class BanksEndpoints
         group.MapGet("/", async (ClaimsPrincipal user, BanksService banks, CancellationToken ct) =>
             TypedResults.Ok(new { data = await banks.ListAsync(user.ToCaller(), ct) })).WithSummary("The banks your organisation may use.");
 
+        // Literal segments win over {name}: the bank name REVIEWS is reserved.
+        group.MapGet("/reviews", async Task<Results<Ok<OwnerReviewPage>, ProblemHttpResult>> (
+            string? status, string? after, string? limit, ClaimsPrincipal user, OwnerReviewsService reviews, CancellationToken ct) =>
+        {
+            var size = Api.Limit(limit);
+            return size.IsSuccess ? Api.Ok(await reviews.ListAsync(user.ToCaller(), status, after, size.Value, ct)) : Problems.From(size.Error!);
+        }).WithSummary("Your owner reviews: entries of your banks that someone else's reinstatement touched; ?status=open|decided|overdue; cursor-paginated.");
+
+        group.MapGet("/reviews/{id:guid}", (Guid id, ClaimsPrincipal user, OwnerReviewsService reviews, CancellationToken ct) =>
+            Api.OkAsync(reviews.GetAsync(user.ToCaller(), id, ct)));
+
+        group.MapPost("/reviews/{id:guid}/decision", (Guid id, HttpRequest req, ClaimsPrincipal user, OwnerReviewsService reviews, CancellationToken ct) =>
+                Api.OkAsync<OwnerReviewDecisionRequest, OwnerReviewView>(req, body => reviews.DecideAsync(user.ToCaller(), id, body, ct)))
+            .Accepts<OwnerReviewDecisionRequest>("application/json")
+            .WithSummary("Decide an owner review: keep, narrow (new labels) or disable the entry for everyone; reasons required.");
+
         group.MapGet("/{name}", (string name, ClaimsPrincipal user, BanksService banks, CancellationToken ct) =>
             Api.OkAsync(banks.GetAsync(user.ToCaller(), name, ct)));
 

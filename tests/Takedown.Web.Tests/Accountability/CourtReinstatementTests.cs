@@ -19,8 +19,8 @@ public sealed class CourtReinstatementTests : IAsyncLifetime
 
     private static string PathOf(JsonNode order, int item = 0) => $"/api/v1/orders/{order.Id()}/items/{order.ItemId(item)}/reinstatement";
 
-    private static object Court(string reference = "Tribunal judiciaire de Paris, RG 26/01234") =>
-        new { reason = "court", court_reference = reference, explanation = "The court found the video to be news reporting." };
+    private static object Court(string reference = "RG 26/01234") =>
+        new { reason = "court", court = "Tribunal judiciaire de Paris", court_reference = reference, explanation = "The court found the video to be news reporting." };
 
     [Fact]
     public async Task CourtOrderedReinstatement_ReachesTheAuthority_TheBankEntry_AndTheBlocklistListing()
@@ -45,11 +45,13 @@ public sealed class CourtReinstatementTests : IAsyncLifetime
         _app.Clock.Advance(TimeSpan.FromDays(40));
         var response = await _platform.PostAsync(PathOf(order), Court());
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal($"/api/v1/orders/{order.Id()}", response.Headers.Location?.OriginalString);
+        Assert.Equal(PathOf(order), response.Headers.Location?.OriginalString);
         var recorded = await ApiClient.ReadOkAsync(response);
         Assert.Equal("court", recorded.S("reason"));
-        Assert.Equal("Tribunal judiciaire de Paris, RG 26/01234", recorded.S("court_reference"));
+        Assert.Equal("Tribunal judiciaire de Paris", recorded.S("court"));
+        Assert.Equal("RG 26/01234", recorded.S("court_reference"));
         Assert.Equal(1, recorded["bank_entries"]!.GetValue<int>());
+        Assert.Equal(0, recorded["owner_reviews"]!.GetValue<int>());
         Assert.Equal(1, recorded["listings_flagged"]!.GetValue<int>());
 
         // The authority is told, with the court as the cause.
@@ -59,7 +61,7 @@ public sealed class CourtReinstatementTests : IAsyncLifetime
         Assert.Equal(recorded.Id(), told["data"]!["cause_id"]!.GetValue<string>());
         Assert.Equal("reinstated", told["data"]!["order"]!["items"]![0]!["status"]!.GetValue<string>());
 
-        // The bank entry stops matching; the listing is flagged for review now.
+        // The platform's own bank entry stops matching (its own false_positive, audited as itself); the listing is flagged for review now.
         Assert.Empty((await _platform.MatchPdqAsync(hex))["matches"]!.AsArray());
         Assert.False((await _platform.GetOkAsync($"/api/v1/banks/COURT_CASES/entries/{entry.Id()}"))["matchable"]!.GetValue<bool>());
         var flagged = await _authority.GetOkAsync($"/api/v1/blocklist/{listing.Id()}");
@@ -69,6 +71,7 @@ public sealed class CourtReinstatementTests : IAsyncLifetime
         // Audited once each, and counted in the platform's report as a court reinstatement.
         foreach (var type in new[] { "reinstatement.court_recorded", "order.item_reinstated", "bank.opinion_recorded", "blocklist.flagged_for_review" })
             Assert.Equal(1L, Convert.ToInt64(await _app.ScalarSqlAsync($"SELECT COUNT(*) FROM audit_events WHERE type = '{type}'"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(_platform.Id.ToString(), (string?)await _app.ScalarSqlAsync("SELECT actor_org_id FROM audit_events WHERE type = 'bank.opinion_recorded'"));
         var report = await _platform.GetOkAsync("/api/v1/reports/transparency?from=2026-01-01&to=2027-01-01");
         Assert.Equal(1, report["platform"]!["reinstatements"]!["court"]!.GetValue<int>());
         Assert.Equal(0, report["platform"]!["reinstatements"]!["complaint"]!.GetValue<int>());

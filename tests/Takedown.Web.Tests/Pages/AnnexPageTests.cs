@@ -74,7 +74,7 @@ public sealed class AnnexPageTests : IAsyncLifetime
     public async Task ReinstatedItem_KeepsItsAnnexII_AndSaysSo()
     {
         var order = await _authority.RemovedOrderAsync(_platform);
-        await _platform.PostOkAsync($"/api/v1/orders/{order.Id()}/items/{order.ItemId()}/reinstatement", new { reason = "court", court_reference = "RG 26/1" });
+        await _platform.PostOkAsync($"/api/v1/orders/{order.Id()}/items/{order.ItemId()}/reinstatement", new { reason = "court", court = "Tribunal judiciaire de Paris", court_reference = "RG 26/1" });
         var person = await PageClient.SignInAsync(_app, _authority.Id, Roles.Viewer);
         var (status, html) = await person.GetAsync(PageOf(order));
         Assert.Equal(HttpStatusCode.OK, status);
