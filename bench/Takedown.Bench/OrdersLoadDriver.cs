@@ -218,7 +218,20 @@ internal static class OrdersLoadDriver
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        RaiseKeyLimits(psi);
         return psi;
+    }
+
+    /// <summary>
+    /// The drivers send hundreds of requests a second with one key, far past the service's default per-key limits
+    /// (600 reads and 120 writes a minute): they raise them to --per-key-per-minute N (default 10,000,000).
+    /// </summary>
+    internal static string PerKeyPerMinute { get; set; } = "10000000";
+
+    internal static void RaiseKeyLimits(ProcessStartInfo psi)
+    {
+        psi.Environment["TAKEDOWN_RateLimits__PerKeyPerMinute__Reads"] = PerKeyPerMinute;
+        psi.Environment["TAKEDOWN_RateLimits__PerKeyPerMinute__Writes"] = PerKeyPerMinute;
     }
 
     internal static int FreePort()

@@ -159,6 +159,7 @@ internal static class WebhooksLoadDriver
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        OrdersLoadDriver.RaiseKeyLimits(psi);
         foreach (var (k, v) in env) psi.Environment[k] = v;
         return psi;
     }

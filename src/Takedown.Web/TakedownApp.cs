@@ -32,6 +32,7 @@ using Takedown.Web.Common;
 using Takedown.Web.DataRequests;
 using Takedown.Web.Deconfliction;
 using Takedown.Web.Delivery;
+using Takedown.Web.Edge;
 using Takedown.Web.Matching;
 using Takedown.Web.Evidence;
 using Takedown.Web.People;
@@ -140,6 +141,7 @@ public static class TakedownApp
         services.AddAudit(builder.Configuration);
         AddDelivery(builder, storage);
 
+        services.AddEdge(builder.Configuration);
         services.AddTakedownAuthentication();
         services.AddApiScopes();
         AddPages(services, storage);
@@ -256,6 +258,7 @@ public static class TakedownApp
         app.Services.GetRequiredService<MatchIndex>().LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
         HashingLog.Startup(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Takedown.Hashing"), app.Services.GetRequiredService<HashingOptions>());
 
+        app.UseEdge();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
@@ -268,6 +271,7 @@ public static class TakedownApp
         app.UseRouting();
         app.UseRequestLocalization();
         app.UseAuthentication();
+        app.UseRateLimiter(); // per API key: after the key is known, before its scope is checked
         app.UseAuthorization();
 
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -4,6 +4,7 @@ using Takedown.Core.Banks;
 using Takedown.Core.Common;
 using Takedown.Core.Hashing;
 using Takedown.Web.Common;
+using Takedown.Web.Edge;
 
 namespace Takedown.Web.Banks;
 
@@ -48,6 +49,7 @@ internal static class BanksEndpoints
             .WithSummary("Change who may use the bank (owner only).");
 
         group.MapPost("/{name}/entries", AddEntryAsync)
+            .RequireHashingSlot()
             .Accepts<AddEntryRequest>("application/json", "multipart/form-data")
             .DisableAntiforgery()
             .WithSummary("Add an entry: a signal as JSON, or a file (multipart field 'file', hashed and not kept; form fields signal_type, entity, behaviour, source, order_item_id).");

@@ -6,6 +6,7 @@ using Takedown.Core.Hashing;
 using Takedown.Core.Matching;
 using Takedown.Core.Organizations;
 using Takedown.Web.Common;
+using Takedown.Web.Edge;
 
 namespace Takedown.Web.Matching;
 
@@ -18,6 +19,7 @@ internal static class MatchEndpoints
         var group = app.MapGroup("/api/v1/match").WithTags("Matching").RequireScope(Scopes.Read); // a match asks a question; it changes nothing
 
         group.MapPost("/", MatchAsync)
+            .RequireHashingSlot()
             .Accepts<MatchRequest>("application/json", "multipart/form-data")
             .DisableAntiforgery()
             .WithSummary("Match one signal (JSON) or a file (multipart field 'file': MD5, SHA-256 and all eight dihedral PDQ hashes) over every bank you may use; PDQ radius default 31, at most 63.");

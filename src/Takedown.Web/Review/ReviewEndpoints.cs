@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Takedown.Core.Hashing;
 using Takedown.Core.Review;
 using Takedown.Web.Common;
+using Takedown.Web.Edge;
 
 namespace Takedown.Web.Review;
 
@@ -15,6 +16,7 @@ internal static class ReviewEndpoints
         var group = app.MapGroup("/api/v1/review").WithTags("Review").RequireScopes();
 
         group.MapPost("/checks", CheckAsync)
+            .RequireHashingSlot()
             .Accepts<CheckRequest>("application/json", "multipart/form-data")
             .DisableAntiforgery()
             .WithSummary("Check content from your upload pipeline against every bank you may use: JSON {content_id, signals, text} or multipart "

@@ -34,11 +34,13 @@ public sealed class BrowserApp : IAsyncDisposable
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
     /// <summary>Starts the service; with <paramref name="bootstrap"/> false the database stays empty (for the demo seeder).</summary>
-    public static async Task<BrowserApp> StartAsync(bool bootstrap = true)
+    /// <remarks>Generous per-key limits; <paramref name="args"/> (settings such as --ForwardedHeaders:KnownProxies:0 127.0.0.1) come after.</remarks>
+    public static async Task<BrowserApp> StartAsync(bool bootstrap = true, params string[] args)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "takedown-browser", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
-        var builder = TakedownApp.CreateBuilder(["--data", dataDir, "--urls", "http://127.0.0.1:0"]);
+        var builder = TakedownApp.CreateBuilder(["--data", dataDir, "--urls", "http://127.0.0.1:0",
+            "--RateLimits:PerKeyPerMinute:Reads", "10000000", "--RateLimits:PerKeyPerMinute:Writes", "10000000", .. args]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = TakedownApp.Build(builder);
         await app.StartAsync();

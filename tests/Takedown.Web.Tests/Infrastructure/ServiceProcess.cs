@@ -58,6 +58,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         var psi = Start(["serve", "--data", DataDir, "--urls", Url, .. DatabaseArgs, .. extra]);
         psi.Environment["TAKEDOWN_Orders__SweepIntervalSeconds"] = "1";
+        psi.Environment["TAKEDOWN_RateLimits__PerKeyPerMinute__Reads"] = "10000000";
+        psi.Environment["TAKEDOWN_RateLimits__PerKeyPerMinute__Writes"] = "10000000";
         foreach (var (k, v) in Environment) psi.Environment[k] = v;
         _process = Process.Start(psi)!;
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
