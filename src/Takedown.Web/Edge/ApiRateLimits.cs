@@ -63,7 +63,7 @@ internal static class ApiRateLimits
         var limit = read ? limits.Reads : limits.Writes;
         await TypedResults.Problem(
             $"This API key made more than {limit} {(read ? "reads (GET, HEAD)" : "writes")} a minute. Retry after {seconds} s.",
-            statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+            statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests", type: "https://tools.ietf.org/html/rfc6585#section-4",
             extensions: new Dictionary<string, object?> { ["retry_after_seconds"] = seconds, ["limit_per_minute"] = limit })
             .ExecuteAsync(http);
     }
