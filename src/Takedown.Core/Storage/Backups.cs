@@ -11,8 +11,9 @@ namespace Takedown.Core.Storage;
 public sealed record BackupFile(string Path, string Sha256, long Size);
 
 /// <summary>What a backup folder holds, written last so a half-made backup is recognisable.</summary>
+/// <param name="PostgresSchema">The schema a PostgreSQL backup was dumped from (the connection's Search Path), "" for the whole database; null when not recorded (SQLite, older versions).</param>
 public sealed record BackupInfo(string Dialect, DateTimeOffset CreatedAt, int SchemaVersion, string DatabaseFile, long Blobs,
-    string? DatabaseSha256 = null, IReadOnlyList<BackupFile>? Files = null);
+    string? DatabaseSha256 = null, IReadOnlyList<BackupFile>? Files = null, string? PostgresSchema = null);
 
 /// <summary>
 /// Backups of everything Takedown holds: the database (SQLite's online backup API, or pg_dump) and every
@@ -81,7 +82,8 @@ public static class Backups
                 files.Add(new BackupFile(rel, sha, size));
             }
         var version = await SchemaVersionAsync(db, ct);
-        var info = new BackupInfo(db.Dialect, Time.Now(clock), version, file, files.Count, (await HashAsync(Path.Combine(outDir, file), ct)).Sha256, files);
+        var info = new BackupInfo(db.Dialect, Time.Now(clock), version, file, files.Count, (await HashAsync(Path.Combine(outDir, file), ct)).Sha256, files,
+            db is PostgresDatabase scoped ? SchemaOf(scoped.ConnectionString) ?? "" : null);
         await File.WriteAllTextAsync(Path.Combine(outDir, InfoFile), JsonSerializer.Serialize(info, TakedownJson.Options), ct);
         return info;
     }
@@ -113,6 +115,10 @@ public static class Backups
                 File.Copy(Path.Combine(fromDir, info.DatabaseFile), sqlite.Path);
                 break;
             case PostgresDatabase pg:
+                // pg_restore puts a schema's dump back into the schema of that name, whatever the target's Search Path says.
+                if (info.PostgresSchema is { } dumped && dumped != (SchemaOf(pg.ConnectionString) ?? ""))
+                    return Error.Invalid("database", $"the backup is of {(dumped.Length == 0 ? "a whole database" : $"schema {dumped}")}; " +
+                        $"the target connection's Search Path must name {(dumped.Length == 0 ? "no schema" : "that schema")}; nothing was restored");
                 if (!force && await HoldsDataAsync(pg, ct)) return Error.Conflict("the target database already holds Takedown data; pass --force to replace it");
                 var restore = await RunPgAsync("pg_restore", pg.ConnectionString, ["--clean", "--if-exists", "--no-owner", "--single-transaction", Path.Combine(fromDir, info.DatabaseFile)], ct);
                 if (restore is not null) return restore;
@@ -217,6 +223,10 @@ public static class Backups
         return n;
     }
 
+    /// <summary>The first schema of a connection string's Search Path; null when it names none.</summary>
+    private static string? SchemaOf(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString).SearchPath is { Length: > 0 } path && path.Split(',')[0].Trim() is { Length: > 0 } first ? first : null;
+
     /// <summary>Runs pg_dump or pg_restore with the connection's host, port, user, database and schema; null when it succeeded.</summary>
     private static async Task<Error?> RunPgAsync(string tool, string connectionString, string[] args, CancellationToken ct)
     {
@@ -227,7 +237,7 @@ public static class Backups
         if (cs.Username is { } u) psi.ArgumentList.Add("--username=" + u);
         psi.ArgumentList.Add("--dbname=" + cs.Database);
         // A schema-scoped deployment (Search Path) is dumped and restored on its own.
-        if (tool == "pg_dump" && cs.SearchPath is { Length: > 0 } schema) psi.ArgumentList.Add("--schema=" + schema.Split(',')[0].Trim());
+        if (tool == "pg_dump" && SchemaOf(connectionString) is { } schema) psi.ArgumentList.Add("--schema=" + schema);
         foreach (var a in args) psi.ArgumentList.Add(a);
         if (cs.Password is { } p) psi.Environment["PGPASSWORD"] = p;
         try

@@ -165,6 +165,15 @@ public sealed class BackupRestoreTests
                 Assert.False(HasFiles(target), $"{name}: files were written");
                 Assert.False(await SchemaExistsAsync(node.Database), $"{name}: the database was written");
             }
+            if (node.Database.ConnectionString is { } cs)
+            {
+                // pg_restore would put the dump back into its own schema whatever the target names: a target naming another schema is refused.
+                var elsewhere = new NpgsqlConnectionStringBuilder(cs) { SearchPath = "td_elsewhere" }.ConnectionString;
+                var wrongSchema = await ServiceProcess.RunCliAsync(null, "admin", "restore", "--data", target, "--from", backup, "--database", elsewhere);
+                Assert.True(wrongSchema.Code == 1, wrongSchema.Err);
+                Assert.Contains($"the backup is of schema {new NpgsqlConnectionStringBuilder(cs).SearchPath}", wrongSchema.Err);
+                Assert.False(HasFiles(target));
+            }
             // The manifest rewritten to match a changed file passes the sums, but not the manifest's SHA-256 noted apart.
             var rewritten = Path.Combine(root, "tampered-manifest");
             CopyTree(backup, rewritten);
