@@ -222,6 +222,13 @@ public sealed class BackupRestoreTests
             var attachment = (await asAuthority.GetOkAsync($"/api/v1/data-requests/{request["id"]}"))["attachments"]![0]!;
             var sha = attachment["sha256"]!.GetValue<string>();
             Assert.Equal(instrument, await File.ReadAllBytesAsync(Path.Combine(target, "blobs", sha[..2], sha[2..4], sha)));
+
+            // A stored file lost after all (a restore without it, a disk): the archive names it instead of failing half-way.
+            var lostSha = Convert.ToHexStringLower(SHA256.HashData(produced["logins.bin"]));
+            File.Delete(Path.Combine(target, "blobs", lostSha[..2], lostSha[2..4], lostSha));
+            var lost = await asAuthority.GetAsync($"/api/v1/data-requests/{request["id"]}/productions/{production["id"]}/archive");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, lost.StatusCode);
+            Assert.Contains("logins.bin", await lost.Content.ReadAsStringAsync());
         }
         finally
         {
