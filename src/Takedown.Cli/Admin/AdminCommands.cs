@@ -54,19 +54,25 @@ internal static class AdminCommands
             var result = await Backups.BackupAsync(db, parse.GetValue(data)!, parse.GetValue(outDir)!, TimeProvider.System, ct, exclude);
             if (!result.IsSuccess) return CliOutput.Error($"{result.Error!.Title}: {result.Error.Detail}", ExitCodes.Failure);
             Console.Error.WriteLine($"Backed up the {result.Value.Dialect} database (schema {result.Value.SchemaVersion}) and {result.Value.Blobs} file(s), each with its SHA-256, to {parse.GetValue(outDir)}.");
-            Console.Error.WriteLine("IMPORTANT: the master key is NOT in this backup, and nothing in it can be read without it. Keep a copy of the master key " +
-                                    "(master.key in the data directory, or your TAKEDOWN_MASTER_KEY / Secrets:MasterKeyFile) apart from the backups: a restore needs it.");
+            Console.Error.WriteLine($"SHA-256 of {Backups.InfoFile} (note it apart from the backup; 'admin restore --expect-sha256' checks it): {await Backups.InfoSha256Async(parse.GetValue(outDir)!, ct)}");
+            Console.Error.WriteLine("IMPORTANT: the master key is NOT in this backup, so the service's secrets in it (signing keys, key ring, webhook secrets) cannot be opened. " +
+                                    "Keep a copy of the master key (master.key in the data directory, or your TAKEDOWN_MASTER_KEY / Secrets:MasterKeyFile) apart from the backups: a restore needs it. " +
+                                    "Everything else (orders, evidence, productions, personal data) is in the backup in clear: store it encrypted, where only operators can read it.");
+            if (Environment.GetEnvironmentVariable("TAKEDOWN_Evidence__Directory") is { Length: > 0 } evidence
+                && Path.GetRelativePath(Path.GetFullPath(parse.GetValue(data)!), Path.GetFullPath(evidence)) is var rel && (rel.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(rel)))
+                Console.Error.WriteLine($"WARNING: TAKEDOWN_Evidence__Directory ({evidence}) is outside the data directory: the evidence files there are NOT in this backup.");
             return ExitCodes.Ok;
         });
         admin.Subcommands.Add(backup);
 
         var from = new Option<string>("--from") { Description = "A folder written by 'admin backup'", Required = true };
-        var force = new Option<bool>("--force") { Description = "Replace an existing SQLite database" };
-        var restore = new Command("restore", "Restore a backup (stop the service first).") { data, database, from, force };
+        var force = new Option<bool>("--force") { Description = "Replace an existing database (the SQLite file, or Takedown's tables in the PostgreSQL database)" };
+        var expectSha = new Option<string>("--expect-sha256") { Description = "The SHA-256 of backup.json that 'admin backup' printed; the restore is refused when it differs" };
+        var restore = new Command("restore", "Restore a backup (stop the service first). Every file's SHA-256 is checked before anything is written.") { data, database, from, force, expectSha };
         restore.SetAction(async (parse, ct) =>
         {
             var db = DatabaseFactory.Create(parse.GetValue(data)!, parse.GetValue(database));
-            var result = await Backups.RestoreAsync(db, parse.GetValue(data)!, parse.GetValue(from)!, parse.GetValue(force), ct);
+            var result = await Backups.RestoreAsync(db, parse.GetValue(data)!, parse.GetValue(from)!, parse.GetValue(force), ct, parse.GetValue(expectSha));
             if (!result.IsSuccess) return CliOutput.Error($"{result.Error!.Title}: {result.Error.Detail}", result.Error.Kind == Takedown.Core.Common.ErrorKind.Conflict ? ExitCodes.Conflict : ExitCodes.Failure);
             Console.Error.WriteLine(result.Value.Files is null
                 ? $"Restored the backup of {result.Value.CreatedAt:u} (made by an older version: blobs/ only, without SHA-256 sums to check)."

@@ -22,6 +22,8 @@ internal static class VerifyProductionCommand
         {
             var target = parse.GetValue(path)!;
             if (!File.Exists(target) && !Directory.Exists(target)) return CliOutput.Error($"{target}: no such file or folder", ExitCodes.Invalid);
+            var pins = new[] { parse.GetValue(key), parse.GetValue(fingerprint), parse.GetValue(publicKey) }.Count(v => v is not null);
+            if (pins > 1) return CliOutput.Error("give one of --key, --fingerprint or --public-key, not several: each pins the signing key on its own", ExitCodes.Invalid);
             TrustedKeys trust;
             try
             {
@@ -30,7 +32,7 @@ internal static class VerifyProductionCommand
                     : parse.GetValue(publicKey) is { } p ? TrustedKeys.Parse(p)
                     : TrustedKeys.None;
             }
-            catch (Exception ex) when (ex is IOException or HttpRequestException or System.Text.Json.JsonException or InvalidOperationException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or HttpRequestException or System.Text.Json.JsonException or InvalidOperationException or UnauthorizedAccessException or TaskCanceledException)
             {
                 return CliOutput.Error($"--key: the keys could not be read ({ex.Message})", ExitCodes.Invalid);
             }

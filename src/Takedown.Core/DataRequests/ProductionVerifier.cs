@@ -30,8 +30,19 @@ public sealed record TrustedKeys(IReadOnlyList<PublicSigningKey> Keys, string? F
         if (!text.StartsWith('{')) return new([new PublicSigningKey("", SigningKeys.Algorithm, text)], null);
         var node = System.Text.Json.Nodes.JsonNode.Parse(text)!;
         if (node["keys"] is System.Text.Json.Nodes.JsonArray list)
-            return new(list.Select(k => new PublicSigningKey(k!["key_id"]?.GetValue<string>() ?? "", SigningKeys.Algorithm, k["public_key"]!.GetValue<string>())).ToList(), null);
-        return new([new PublicSigningKey(node["key_id"]?.GetValue<string>() ?? "", SigningKeys.Algorithm, node["public_key"]!.GetValue<string>())], null);
+            return new(list.Select(k => KeyOf(k, "keys[]")).ToList(), null);
+        return new([KeyOf(node, "the key")], null);
+    }
+
+    /// <summary>One key object; a missing or non-string field is a <see cref="JsonException"/> naming it, never a crash.</summary>
+    private static PublicSigningKey KeyOf(System.Text.Json.Nodes.JsonNode? node, string where)
+    {
+        string? Text(string name) =>
+            node?[name] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) ? s
+            : node?[name] is null ? null
+            : throw new JsonException($"{where}: '{name}' is not a string");
+        var publicKey = Text("public_key") ?? throw new JsonException($"{where}: 'public_key' is missing");
+        return new PublicSigningKey(Text("key_id") ?? "", SigningKeys.Algorithm, publicKey);
     }
 
     /// <summary>A fingerprint as printed by the service: hex SHA-256, optionally "sha256:"-prefixed or with colons.</summary>

@@ -101,6 +101,10 @@ internal static class DataRequestsEndpoints
         var p = await service.OpenProductionAsync(user.ToCaller(), id, productionId, ct);
         if (!p.IsSuccess) return Problems.From(p.Error!);
         var (production, manifestJson) = p.Value;
+        // A file lost from the store (a disk, or a restore without it) is a problem to name, not a half-written zip.
+        if (production.Manifest.Files.FirstOrDefault(f => !File.Exists(store.PathOf(f.Sha256))) is { } lost)
+            return Problems.From(new Error(ErrorKind.Unavailable, "Production file missing",
+                $"The stored file '{lost.Name}' of this production is missing; tell the operator."));
         var temp = Path.Combine(Path.GetTempPath(), "takedown-archive-" + Guid.NewGuid().ToString("N"));
         await using (var file = new FileStream(temp, FileMode.CreateNew))
         using (var zip = new ZipArchive(file, ZipArchiveMode.Create))

@@ -125,6 +125,21 @@ public sealed class ApiClient(HttpClient http, string key, Guid organizationId)
 
     public Task<HttpResponseMessage> PostAsync(string path, object? body = null) => SendAsync(HttpMethod.Post, path, body ?? new { });
 
+    /// <summary>Posts files as multipart form parts named <paramref name="field"/> (declared application/octet-stream: the service sniffs the bytes).</summary>
+    public async Task<HttpResponseMessage> UploadAsync(string path, string field, params (string Name, byte[] Bytes)[] files)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (name, bytes) in files)
+        {
+            var part = new ByteArrayContent(bytes);
+            part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            form.Add(part, field, name);
+        }
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = form };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        return await Http.SendAsync(request);
+    }
+
     public Task<HttpResponseMessage> GetAsync(string path) => SendAsync(HttpMethod.Get, path);
 
     public async Task<JsonNode> PostOkAsync(string path, object? body = null) => await ReadOkAsync(await PostAsync(path, body));

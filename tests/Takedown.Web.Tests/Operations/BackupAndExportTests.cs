@@ -68,7 +68,10 @@ public sealed class BackupAndExportTests : IAsyncLifetime
                 await using var cmd = new NpgsqlCommand("DELETE FROM audit_events; DELETE FROM order_items; DELETE FROM orders;", c);
                 await cmd.ExecuteNonQueryAsync();
             }
-            await CliAsync(["admin", "restore", "--data", restoredData, "--from", backup, .. _database.Args]);
+            var refused = await ServiceProcess.RunCliAsync(null, ["admin", "restore", "--data", restoredData, "--from", backup, .. _database.Args]);
+            Assert.Equal(5, refused.Code);
+            Assert.Contains("--force", refused.Err);
+            await CliAsync(["admin", "restore", "--data", restoredData, "--from", backup, "--force", .. _database.Args]);
         }
         var restored = new ServiceProcess(restoredData, _database.Args);
         await restored.StartAsync();

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -112,13 +111,7 @@ internal static class Productions
     public static async Task<(string RequestId, JsonNode Production)> ProduceAsync(ApiClient authority, ApiClient platform, string fileName, byte[] bytes)
     {
         var request = await authority.PostOkAsync("/api/v1/data-requests", RequestBody(platform.Id));
-        var content = new MultipartFormDataContent();
-        var part = new ByteArrayContent(bytes);
-        part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        content.Add(part, "files", fileName);
-        var message = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/data-requests/{request["id"]}/productions") { Content = content };
-        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", platform.Key);
-        var production = await ApiClient.ReadOkAsync(await platform.Http.SendAsync(message));
+        var production = await ApiClient.ReadOkAsync(await platform.UploadAsync($"/api/v1/data-requests/{request["id"]}/productions", "files", (fileName, bytes)));
         return (request["id"]!.GetValue<string>(), production);
     }
 
