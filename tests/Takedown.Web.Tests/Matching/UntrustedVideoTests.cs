@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
@@ -222,6 +223,35 @@ public sealed class UntrustedVideoTests(UntrustedVideoTests.Fixture fixture) : I
         Assert.Equal(before, FfmpegRuns().Length);
     }
 
+    [Fact]
+    public async Task MovWithAnExternalDataReference_CannotReadTheReferencedFile()
+    {
+        // The one container that can name another file: an MP4/MOV data reference. Index last, so it takes the temporary-file path.
+        var crafted = MovWithExternalReference.Craft(Original, SecretMp4);
+        Assert.Equal(VideoContainer.IsoBmff, VideoSniffer.Sniff(crafted));
+        Assert.False(VideoSniffer.IndexFirst(crafted));
+        var path = Path.Combine(TempDir, "crafted.mov");
+        await File.WriteAllBytesAsync(path, crafted);
+        // The reference is real: with drefs allowed ffmpeg decodes the secret video through it.
+        Assert.True(await PlainFfmpegFramesAsync(["-f", "mov", "-enable_drefs", "1", "-use_absolute_path", "1", "-i", path]) > 0);
+
+        var before = FfmpegRuns().Length;
+        foreach (var answer in new[]
+                 {
+                     await Api.UploadAsync("/api/v1/match", crafted, "crafted.mov"),
+                     await Api.UploadAsync("/api/v1/banks/VIDEOS/entries", crafted, "crafted.mov"),
+                     await Api.UploadAsync("/api/v1/review/checks", crafted, "crafted.mov", ("content_id", "crafted")),
+                 })
+        {
+            var body = await Problem.AssertAsync(answer, 400, "file");
+            Assert.Contains("no frame could be decoded", body["errors"]!["file"]![0]!.GetValue<string>());
+            AssertNoFfmpegWords(body.ToJsonString());
+        }
+        var runs = FfmpegRuns()[before..];
+        Assert.Equal(3, runs.Length);
+        Assert.All(runs, r => Assert.Contains("-protocol_whitelist file -f mov -enable_drefs 0 -use_absolute_path 0", r));
+    }
+
     private static void AssertNoFfmpegWords(string text)
     {
         foreach (var word in new[] { "ffmpeg", "Invalid data", "whitelist", "Protocol", "pipe:", "file:/", "moov", "partial file", "Error when", "[hls", "[dash", "[concat", "[mov", "secret", "takedown-video-", "/tmp" })
@@ -240,6 +270,78 @@ public sealed class UntrustedVideoTests(UntrustedVideoTests.Fixture fixture) : I
         await process.WaitForExitAsync();
         await stderr;
         return (int)(output.Length / (32 * 32));
+    }
+
+    /// <summary>A MOV whose only track's data is, by an alias data reference (dref "alis"), another file on the server.</summary>
+    private static class MovWithExternalReference
+    {
+        public static byte[] Craft(byte[] mp4, string externalPath)
+        {
+            var top = Children(mp4);
+            var ftyp = top.First(b => b.Type == "ftyp");
+            var moov = top.First(b => b.Type == "moov");
+            var newMoov = Replace(mp4.AsSpan(moov.Offset, moov.Size).ToArray(), ["trak", "mdia", "minf", "dinf", "dref"], Dref(externalPath));
+            return [.. mp4.AsSpan(ftyp.Offset, ftyp.Size), .. Box("mdat", new byte[16]), .. newMoov];
+        }
+    
+        private static byte[] Dref(string path)
+        {
+            var alis = new List<byte>();
+            alis.AddRange(new byte[4]);                      // version and flags
+            alis.AddRange(new byte[10]);                     // skipped
+            alis.Add(0); alis.AddRange(new byte[27]);       // volume name: none
+            alis.AddRange(new byte[12]);
+            alis.Add(0); alis.AddRange(new byte[63]);       // file name: none
+            alis.AddRange(new byte[16]);
+            alis.AddRange(new byte[] { 0, 0, 0, 0 });        // nlvl_from, nlvl_to: an absolute path
+            alis.AddRange(new byte[16]);
+            var p = Encoding.ASCII.GetBytes(path);
+            alis.AddRange(new byte[] { 0, 2, (byte)(p.Length >> 8), (byte)p.Length });
+            alis.AddRange(p);
+            if (p.Length % 2 == 1) alis.Add(0);
+            alis.AddRange(new byte[] { 0xFF, 0xFF, 0, 0 });
+            return Box("dref", [0, 0, 0, 0, 0, 0, 0, 1, .. Box("alis", [.. alis])]);
+        }
+    
+        private static byte[] Replace(byte[] box, string[] path, byte[] replacement)
+        {
+            var children = Children(box.AsSpan(8).ToArray());
+            var body = new List<byte>();
+            var done = false;
+            foreach (var child in children)
+            {
+                var bytes = box.AsSpan(8 + child.Offset, child.Size).ToArray();
+                if (!done && child.Type == path[0])
+                {
+                    bytes = path.Length == 1 ? replacement : Replace(bytes, path[1..], replacement);
+                    done = true;
+                }
+                body.AddRange(bytes);
+            }
+            return Box(Encoding.ASCII.GetString(box, 4, 4), [.. body]);
+        }
+    
+        private static List<(string Type, int Offset, int Size)> Children(byte[] content)
+        {
+            var list = new List<(string, int, int)>();
+            for (var at = 0; at + 8 <= content.Length;)
+            {
+                var size = (int)BinaryPrimitives.ReadUInt32BigEndian(content.AsSpan(at));
+                if (size < 8 || at + size > content.Length) break;
+                list.Add((Encoding.ASCII.GetString(content, at + 4, 4), at, size));
+                at += size;
+            }
+            return list;
+        }
+    
+        private static byte[] Box(string type, byte[] body)
+        {
+            var box = new byte[8 + body.Length];
+            BinaryPrimitives.WriteUInt32BigEndian(box, (uint)box.Length);
+            Encoding.ASCII.GetBytes(type).CopyTo(box, 4);
+            body.CopyTo(box, 8);
+            return box;
+        }
     }
 
     private sealed class CollectingLogger(ConcurrentQueue<string> lines) : ILoggerProvider, ILogger
