@@ -59,7 +59,7 @@ internal static class HashCommand
             if (signature.Shingles == 0) { failures.Add((file, "has no words")); return true; }
             (type, signal) = ("text", signature.ToString());
         }
-        else if (VideoSniffer.IsLikelyVideo(bytes))
+        else if (VideoSniffer.Sniff(bytes) is not null)
         {
             var (frames, error, _) = VideoHasher.HashFileAsync(file, new VideoOptions(), CancellationToken.None).GetAwaiter().GetResult();
             if (error is not null) { failures.Add((file, error.Reason)); return true; }

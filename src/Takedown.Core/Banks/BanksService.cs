@@ -131,7 +131,9 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, TimePro
     public async Task<Result<EntryView>> AddFileEntryAsync(Caller caller, string bankName, AddFileEntryRequest request, ReadOnlyMemory<byte> file, CancellationToken ct)
     {
         var v = new Validator();
-        var signalType = request.SignalType ?? SignalTypes.Pdq;
+        // Without a signal type a video (or something posing as one) is a vpdq entry, anything else an image.
+        var signalType = request.SignalType
+                         ?? (VideoSniffer.Sniff(file.Span) is not null || VideoSniffer.Manifest(file.Span) is not null ? SignalTypes.Vpdq : SignalTypes.Pdq);
         v.OneOf("signal_type", signalType, SignalTypes.FromFile);
         ValidateCommon(v, request.Labels, request.Source);
         if (!v.IsValid) return v.ToError();
@@ -148,9 +150,11 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, TimePro
         {
             case SignalTypes.Md5: signal = ExactHashes.Md5Hex(file.Span); break;
             case SignalTypes.Sha256: signal = ExactHashes.Sha256Hex(file.Span); break;
+            case SignalTypes.VideoMd5 or SignalTypes.Vpdq when VideoSniffer.Sniff(file.Span) is null:
+                return Error.Invalid("file", VideoSniffer.Refusal(file.Span));
             case SignalTypes.VideoMd5: signal = ExactHashes.Md5Hex(file.Span); break;
             case SignalTypes.Vpdq:
-                var video = await VideoHasher.HashAsync(file, hashing.Video, ct);
+                var video = await VideoHasher.HashAsync(file, hashing.Video, log, ct);
                 if (video.Error is not null) return VideoError(video.Error);
                 signal = VideoSignature.Format(video.Frames!);
                 break;
@@ -198,7 +202,7 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, TimePro
         }
     }
 
-    /// <summary>A video that could not be hashed: 503 naming ffmpeg when it is missing, otherwise a problem naming the file.</summary>
+    /// <summary>A video that could not be hashed: 503 naming ffmpeg when it is missing, otherwise a problem naming the file (in our words, never ffmpeg's).</summary>
     internal static Error VideoError(VideoError error) => error.Kind switch
     {
         VideoErrorKind.FfmpegMissing => new Error(ErrorKind.Unavailable, "Video hashing unavailable", error.Reason),

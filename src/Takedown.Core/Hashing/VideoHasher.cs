@@ -2,6 +2,8 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Takedown.Core.Hashing;
 
@@ -49,20 +51,37 @@ public sealed record VideoError(VideoErrorKind Kind, string Reason);
 /// <summary>
 /// vPDQ: decodes a video with ffmpeg (one frame per second by default, grey, scaled to a fixed
 /// square), hashes every frame with PDQ and drops frames near-identical to the previous kept one.
-/// ffmpeg runs as a child process with a time limit; its frames are read from its standard output.
-/// The upload is written to a private temporary file for ffmpeg (containers need to seek) and deleted.
+/// <para>
+/// The upload is data, never instructions to ffmpeg: its container is recognised by its bytes first
+/// (<see cref="VideoSniffer"/>; anything else is refused and ffmpeg does not run), ffmpeg is told that
+/// demuxer with <c>-f</c> (no guessing, so no playlist or manifest demuxer can be reached), and reads
+/// the bytes from a pipe with <c>-protocol_whitelist pipe</c>, so no demuxer can open a file or a URL.
+/// Only an MP4/MOV whose index (moov) follows its media needs to seek: it is written to a private
+/// temporary file, opened with <c>-protocol_whitelist file</c> and the mov demuxer's external data
+/// references off (<c>-enable_drefs 0</c>). ffmpeg runs as a child process with a time limit; its
+/// diagnostics are logged (bounded) and never returned: errors are in our words.
+/// </para>
 /// </summary>
 public static class VideoHasher
 {
-    public static async Task<(IReadOnlyList<VideoFrame>? Frames, VideoError? Error, int Decoded)> HashAsync(ReadOnlyMemory<byte> file, VideoOptions options, CancellationToken ct)
+    private const int MaxDiagnosticChars = 2000;
+
+    public static async Task<(IReadOnlyList<VideoFrame>? Frames, VideoError? Error, int Decoded)> HashAsync(ReadOnlyMemory<byte> file, VideoOptions options, ILogger logger, CancellationToken ct)
     {
+        if (VideoSniffer.Sniff(file.Span) is not { } container)
+        {
+            HashingLog.VideoRefused(logger, file.Length);
+            return (null, new VideoError(VideoErrorKind.NotAVideo, VideoSniffer.Refusal(file.Span)), 0);
+        }
+        if (container != VideoContainer.IsoBmff || VideoSniffer.IndexFirst(file.Span))
+            return await RunAsync(["-protocol_whitelist", "pipe", "-f", VideoSniffer.DemuxerOf(container)], "pipe:0", file, container, options, logger, ct);
         var dir = Directory.CreateTempSubdirectory("takedown-video-");
         var path = Path.Combine(dir.FullName, "input");
         try
         {
             await File.WriteAllBytesAsync(path, file.ToArray(), ct);
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            return await HashFileAsync(path, options, ct);
+            return await RunAsync(["-protocol_whitelist", "file", "-f", "mov", "-enable_drefs", "0", "-use_absolute_path", "0"], "file:" + path, null, container, options, logger, ct);
         }
         finally
         {
@@ -70,20 +89,26 @@ public static class VideoHasher
         }
     }
 
-    public static async Task<(IReadOnlyList<VideoFrame>? Frames, VideoError? Error, int Decoded)> HashFileAsync(string path, VideoOptions options, CancellationToken ct)
+    /// <summary>Hashes a video file on disk (the command line and benchmarks), through the same checks as an upload.</summary>
+    public static async Task<(IReadOnlyList<VideoFrame>? Frames, VideoError? Error, int Decoded)> HashFileAsync(string path, VideoOptions options, CancellationToken ct) =>
+        await HashAsync(await File.ReadAllBytesAsync(path, ct), options, NullLogger.Instance, ct);
+
+    /// <summary>Runs ffmpeg with these input options on <paramref name="input"/>, writing <paramref name="stdin"/> to it when given.</summary>
+    internal static async Task<(IReadOnlyList<VideoFrame>? Frames, VideoError? Error, int Decoded)> RunAsync(
+        IReadOnlyList<string> inputOptions, string input, ReadOnlyMemory<byte>? stdin, VideoContainer container, VideoOptions options, ILogger logger, CancellationToken ct)
     {
         var size = options.FrameSize;
         var psi = new ProcessStartInfo(options.FfmpegPath)
         {
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
         };
-        foreach (var a in new[]
-                 {
-                     "-hide_banner", "-nostdin", "-loglevel", "error", "-t", options.MaxSeconds.ToString(CultureInfo.InvariantCulture),
-                     "-i", path, "-an", "-sn", "-dn",
+        foreach (var a in (string[])
+                 [
+                     "-hide_banner", "-nostdin", "-loglevel", "error", .. inputOptions,
+                     "-t", options.MaxSeconds.ToString(CultureInfo.InvariantCulture), "-i", input, "-an", "-sn", "-dn",
                      "-vf", string.Create(CultureInfo.InvariantCulture, $"fps={options.FramesPerSecond},scale={size}:{size}:flags=area"),
                      "-pix_fmt", "gray", "-f", "rawvideo", "pipe:1",
-                 })
+                 ])
             psi.ArgumentList.Add(a);
         Process process;
         try { process = Process.Start(psi)!; }
@@ -92,10 +117,10 @@ public static class VideoHasher
             return (null, new VideoError(VideoErrorKind.FfmpegMissing, $"ffmpeg is not available ({options.FfmpegPath}): install the Debian package ffmpeg"), 0);
         }
         using var _ = process;
-        process.StandardInput.Close();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(options.Timeout);
-        var stderr = ReadLimitedAsync(process.StandardError, 2000);
+        var writer = WriteInputAsync(process.StandardInput.BaseStream, stdin, timeout.Token);
+        var stderr = ReadLimitedAsync(process.StandardError, MaxDiagnosticChars);
         var frames = new List<VideoFrame>();
         var decoded = 0;
         var buffer = new byte[size * size];
@@ -121,10 +146,12 @@ public static class VideoHasher
                 frames.Add(new VideoFrame(seconds, hash.Hash, hash.Quality));
             }
             await process.WaitForExitAsync(timeout.Token);
+            await writer;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             Kill(process);
+            HashingLog.VideoTimedOut(logger, container, options.Timeout.TotalSeconds);
             return (null, new VideoError(VideoErrorKind.Timeout, $"decoding took longer than {options.Timeout.TotalSeconds:0.###} s and was stopped"), decoded);
         }
         catch
@@ -132,18 +159,56 @@ public static class VideoHasher
             Kill(process);
             throw;
         }
-        var errors = await stderr;
+        var diagnostics = await stderr;
         if (process.ExitCode != 0 && frames.Count == 0 || decoded == 0)
-            return (null, new VideoError(VideoErrorKind.NotAVideo, "is not a video ffmpeg can decode" + (errors.Length > 0 ? $" ({FirstLine(errors)})" : "")), decoded);
+        {
+            HashingLog.VideoNotDecoded(logger, container, process.ExitCode, decoded, Sanitize(diagnostics, input));
+            return (null, new VideoError(VideoErrorKind.NotAVideo,
+                $"looks like {Describe(container)} but no frame could be decoded from it (damaged, truncated or without a video stream)"), decoded);
+        }
+        if (diagnostics.Length > 0) HashingLog.VideoDecodedWithErrors(logger, container, decoded, Sanitize(diagnostics, input));
         return (frames, null, decoded);
     }
 
-    private static string FirstLine(string s)
+    private static string Describe(VideoContainer container) => container switch
     {
-        var line = s.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
-        // ffmpeg names the input path; the temporary path says nothing useful.
-        var colon = line.LastIndexOf(": ", StringComparison.Ordinal);
-        return (colon >= 0 ? line[(colon + 2)..] : line).Trim();
+        VideoContainer.IsoBmff => "an MP4/MOV file",
+        VideoContainer.Matroska => "a WebM/MKV file",
+        VideoContainer.Avi => "an AVI file",
+        VideoContainer.MpegTs => "an MPEG-TS file",
+        _ => "an FLV file",
+    };
+
+    private static async Task WriteInputAsync(Stream stdin, ReadOnlyMemory<byte>? bytes, CancellationToken ct)
+    {
+        try
+        {
+            if (bytes is { } b) await stdin.WriteAsync(b, ct);
+        }
+        catch (IOException)
+        {
+            // ffmpeg stopped reading (it gave up on the input, or had enough): its exit status says what happened.
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            try { stdin.Close(); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>ffmpeg's messages for the log: printable ASCII only, the private input path left out, bounded.</summary>
+    private static string Sanitize(string diagnostics, string input)
+    {
+        var text = diagnostics.Replace(input, "<input>", StringComparison.Ordinal);
+        var sb = new StringBuilder(Math.Min(text.Length, 500));
+        foreach (var ch in text)
+        {
+            if (sb.Length >= 500) break;
+            sb.Append(ch is >= ' ' and <= '~' ? ch : ch is '\n' ? '|' : '?');
+        }
+        return sb.ToString();
     }
 
     private static void Kill(Process process)
@@ -210,20 +275,5 @@ public static class VideoSignature
             if (hit) queryHits++;
         }
         return (queryHits / (double)q.Count, bankHit.Count(x => x) / (double)b.Count);
-    }
-}
-
-/// <summary>Recognises common video containers by their first bytes (MP4/MOV, Matroska/WebM, AVI, FLV, MPEG-TS/PS, Ogg).</summary>
-public static class VideoSniffer
-{
-    public static bool IsLikelyVideo(ReadOnlySpan<byte> file)
-    {
-        if (file.Length < 12) return false;
-        if (file.Slice(4, 4).SequenceEqual("ftyp"u8)) return !file.Slice(8, 4).SequenceEqual("avif"u8) && !file.Slice(8, 4).SequenceEqual("heic"u8);
-        if (file[..4].SequenceEqual((ReadOnlySpan<byte>)[0x1A, 0x45, 0xDF, 0xA3])) return true;
-        if (file[..4].SequenceEqual("RIFF"u8) && file.Slice(8, 4).SequenceEqual("AVI "u8)) return true;
-        if (file[..3].SequenceEqual("FLV"u8) || file[..4].SequenceEqual("OggS"u8)) return true;
-        if (file[..4].SequenceEqual((ReadOnlySpan<byte>)[0x00, 0x00, 0x01, 0xBA])) return true;
-        return file[0] == 0x47 && file.Length > 188 && file[188] == 0x47;
     }
 }

@@ -117,7 +117,9 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
 
     /// <summary>
     /// Hashes an uploaded file and looks up its MD5, SHA-256 and all eight dihedral PDQ hashes, so
-    /// rotated and mirrored copies are caught. A file that is not an image still matches exactly.
+    /// rotated and mirrored copies are caught. A file that is not an image still matches exactly. A video
+    /// (recognised by its bytes) is hashed with vPDQ; a playlist or manifest, or a file named as a video whose
+    /// bytes are not a container we accept, is refused before ffmpeg runs.
     /// </summary>
     public async Task<Result<FileMatchResponse>> MatchFileAsync(Caller caller, ReadOnlyMemory<byte> file, int? radiusValue, CancellationToken ct, string? fileName = null)
     {
@@ -140,9 +142,11 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
             return new FileMatchResponse(textResults[0].Matches, new FileHashes(null, null, md5, sha256, "not an image (a .txt file, matched as text)")
                 { Text = text.Value[0].Signal });
         }
-        if (VideoSniffer.IsLikelyVideo(file.Span))
+        if (VideoSniffer.Sniff(file.Span) is null && (VideoSniffer.IsDeclaredVideo(fileName) || VideoSniffer.Manifest(file.Span) is not null))
+            return Error.Invalid("file", VideoSniffer.Refusal(file.Span));
+        if (VideoSniffer.Sniff(file.Span) is not null)
         {
-            var video = await VideoHasher.HashAsync(file, hashing.Video, ct);
+            var video = await VideoHasher.HashAsync(file, hashing.Video, log, ct);
             if (video.Error is not null) return BanksService.VideoError(video.Error);
             queries.Add((SignalTypes.VideoMd5, md5));
             var videoResults = await LookUpAsync(caller, [queries.ToArray()], radius, ct, video.Frames);

@@ -39,6 +39,21 @@ public sealed class WebhookRegistrationTests : IAsyncLifetime
         Assert.False(string.IsNullOrWhiteSpace(body["errors"]!["url"]![0]!.GetValue<string>()));
     }
 
+    [Theory]
+    [InlineData("https://192.88.99.1/hook", "192.88.99.0/24")]
+    [InlineData("https://192.0.0.9/hook", "192.0.0.9/32")]
+    [InlineData("https://192.31.196.1/hook", "192.31.196.0/24")]
+    [InlineData("https://[2001::1]/hook", "2001::/32")]
+    [InlineData("https://[::ffff:0:7f00:1]/hook", "::ffff:0:0:0/96")]
+    [InlineData("https://[64:ff9b::a9fe:a9fe]/hook", "64:ff9b::/96")]
+    [InlineData("https://[2002:a9fe:a9fe::1]/hook", "2002::/16")]
+    [InlineData("https://[3fff::1]/hook", "3fff::/20")]
+    public async Task Registration_RefusesSpecialPurposeBlocks_NamingTheBlock(string url, string block)
+    {
+        var body = await Problem.AssertAsync(await _platform.PostAsync("/api/v1/webhooks", new { url, events = new[] { "order.created" } }), 400, "url");
+        Assert.Contains(block, body["errors"]!["url"]![0]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Registration_AcceptsAPublicHttpsAddress_AndAnAllowListedLoopbackHost()
     {
