@@ -141,6 +141,7 @@ public static class TakedownApp
         AddDelivery(builder, storage);
 
         services.AddTakedownAuthentication();
+        services.AddAccounts(builder.Configuration);
         services.AddApiScopes();
         AddPages(services, storage);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
@@ -228,6 +229,7 @@ public static class TakedownApp
                 o.Conventions.AuthorizeFolder("/", PersonAuthentication.PeoplePolicy);
                 o.Conventions.AllowAnonymousToPage("/Account/SignIn");
                 o.Conventions.AllowAnonymousToPage("/Account/Language");
+                o.Conventions.AllowAnonymousToPage("/Account/Invitation");
                 o.Conventions.AllowAnonymousToPage("/Status");
                 o.Conventions.ConfigureFilter(new PageAccessFilter());
             })
