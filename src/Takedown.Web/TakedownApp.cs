@@ -143,6 +143,7 @@ public static class TakedownApp
 
         services.AddEdge(builder.Configuration);
         services.AddTakedownAuthentication();
+        services.AddAccounts(builder.Configuration);
         services.AddApiScopes();
         AddPages(services, storage);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
@@ -230,6 +231,7 @@ public static class TakedownApp
                 o.Conventions.AuthorizeFolder("/", PersonAuthentication.PeoplePolicy);
                 o.Conventions.AllowAnonymousToPage("/Account/SignIn");
                 o.Conventions.AllowAnonymousToPage("/Account/Language");
+                o.Conventions.AllowAnonymousToPage("/Account/Invitation");
                 o.Conventions.AllowAnonymousToPage("/Status");
                 o.Conventions.ConfigureFilter(new PageAccessFilter());
             })

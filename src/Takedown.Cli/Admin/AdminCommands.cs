@@ -104,40 +104,63 @@ internal static class AdminCommands
         return admin;
     }
 
-    /// <summary>`admin add-user`: a person who signs in to the web interface. The password comes from --password, stdin, or a prompt.</summary>
+    /// <summary>
+    /// `admin add-user`: a person who signs in to the web interface. With --invite, a one-time link is printed and the
+    /// person chooses their own password; otherwise the password comes from --password, stdin, or a prompt.
+    /// </summary>
     private static Command AddUser(Option<string> data, Option<string> database)
     {
         var email = new Option<string>("--email") { Description = "The person's e-mail address (their sign-in name)", Required = true };
-        var password = new Option<string>("--password") { Description = "Their password (at least 12 characters); omit to read it from stdin or a prompt" };
+        var password = new Option<string>("--password") { Description = "Their password (at least 12 characters, not a common one); omit to read it from stdin or a prompt" };
+        var invite = new Option<bool>("--invite") { Description = "Print a one-time link with which the person chooses their own password, instead of setting one" };
+        var baseUrl = new Option<string>("--base-url") { Description = "The service's address as people reach it, for the --invite link", DefaultValueFactory = _ => TakedownApp.DefaultUrls };
+        var validHours = new Option<int>("--valid-hours") { Description = "How long the --invite link works (1 to 720 hours)", DefaultValueFactory = _ => new InvitationOptions().ValidHours };
         var role = new Option<string>("--role") { Description = "admin, analyst (authority), moderator (platform) or viewer", Required = true };
         var organization = new Option<string>("--organization") { Description = "The organisation's id or exact name", Required = true };
-        var command = new Command("add-user", "Add a person who signs in to the web interface.") { email, password, role, organization, data, database };
+        var command = new Command("add-user", "Add a person who signs in to the web interface.") { email, password, invite, baseUrl, validHours, role, organization, data, database };
         command.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(invite) && parse.GetValue(password) is not null)
+                return CliOutput.Error("--invite and --password exclude each other: an invited person chooses their own password", ExitCodes.Invalid);
+            if (parse.GetValue(validHours) is < 1 or > 720) return CliOutput.Error("--valid-hours must be between 1 and 720", ExitCodes.Invalid);
+            if (!Uri.TryCreate(parse.GetValue(baseUrl), UriKind.Absolute, out var site) || site.Scheme is not ("http" or "https"))
+                return CliOutput.Error("--base-url must be an absolute http or https address", ExitCodes.Invalid);
             var db = DatabaseFactory.Create(parse.GetValue(data)!, parse.GetValue(database));
             await db.MigrateAsync(ct);
             var users = new UsersService(db, TimeProvider.System);
             var org = await users.FindOrganizationAsync(parse.GetValue(organization)!, ct);
             if (org is null) return CliOutput.Error($"no single organisation has the id or name '{parse.GetValue(organization)}'", ExitCodes.NotFound);
+            if (parse.GetValue(invite))
+            {
+                var invited = await users.InviteAsync(Caller.System, org.Value, parse.GetValue(email), parse.GetValue(role), TimeSpan.FromHours(parse.GetValue(validHours)), ct);
+                if (!invited.IsSuccess) return Failed(invited.Error!);
+                var link = new Uri(site, "/invitation/" + invited.Value.Token);
+                Console.Error.WriteLine($"{invited.Value.User.Email} is invited as {invited.Value.User.Role} of {invited.Value.User.OrganizationName}. " +
+                                        $"Send them this one-time link by a channel you trust; it expires at {invited.Value.ExpiresAt:yyyy-MM-dd HH:mm} UTC:");
+                Console.Out.WriteLine(link);
+                return ExitCodes.Ok;
+            }
             var secret = parse.GetValue(password) ?? ReadPassword();
             var result = await users.AddAsync(Caller.System, org.Value, new AddUserRequest(parse.GetValue(email), secret, parse.GetValue(role)), ct);
-            if (!result.IsSuccess)
-            {
-                CliOutput.Error(result.Error!.Detail ?? result.Error.Title, 0);
-                foreach (var (field, messages) in result.Error.Fields ?? new Dictionary<string, string[]>())
-                    foreach (var m in messages) Console.Error.WriteLine($"  {field}: {m}");
-                return result.Error.Kind switch
-                {
-                    Core.Common.ErrorKind.Conflict => ExitCodes.Conflict,
-                    Core.Common.ErrorKind.NotFound => ExitCodes.NotFound,
-                    _ => ExitCodes.Invalid,
-                };
-            }
+            if (!result.IsSuccess) return Failed(result.Error!);
             Console.Error.WriteLine($"{result.Value.Email} can now sign in as {result.Value.Role} of {result.Value.OrganizationName}.");
             Console.Out.WriteLine(result.Value.Id);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static int Failed(Core.Common.Error error)
+    {
+        CliOutput.Error(error.Detail ?? error.Title, 0);
+        foreach (var (field, messages) in error.Fields ?? new Dictionary<string, string[]>())
+            foreach (var m in messages) Console.Error.WriteLine($"  {field}: {m}");
+        return error.Kind switch
+        {
+            Core.Common.ErrorKind.Conflict => ExitCodes.Conflict,
+            Core.Common.ErrorKind.NotFound => ExitCodes.NotFound,
+            _ => ExitCodes.Invalid,
+        };
     }
 
     /// <summary>One line from stdin when it is redirected; otherwise a prompt that does not echo.</summary>

@@ -65,14 +65,15 @@ internal static class PersonAuthentication
                 o.LogoutPath = "/signout";
                 o.AccessDeniedPath = "/status/404";
                 o.ReturnUrlParameter = "returnUrl";
-                o.ExpireTimeSpan = TimeSpan.FromHours(8);
-                o.SlidingExpiration = true;
-                // A person removed since signing in loses access at their next request.
+                // Lifetimes come from Sessions:* (AccountsSetup); the session store decides on every request.
                 o.Events.OnValidatePrincipal = async ctx =>
                 {
                     var person = ctx.Principal is null ? null : Person.From(ctx.Principal);
-                    var users = ctx.HttpContext.RequestServices.GetRequiredService<UsersService>();
-                    if (person is null || await users.FindAsync(person.UserId, ctx.HttpContext.RequestAborted) is not { } current || current.Role != person.Role)
+                    var sessions = ctx.HttpContext.RequestServices.GetRequiredService<SessionStore>();
+                    var check = person is null
+                        ? null
+                        : await sessions.CheckAsync(ctx.Principal!.FindFirstValue(SignInSessions.SessionClaim), person.UserId, person.Role, ctx.HttpContext.RequestAborted);
+                    if (check is not { Valid: true })
                     {
                         ctx.RejectPrincipal();
                         await ctx.HttpContext.SignOutAsync(Scheme);

@@ -33,14 +33,17 @@ public sealed class BrowserApp : IAsyncDisposable
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
-    /// <summary>Starts the service; with <paramref name="bootstrap"/> false the database stays empty (for the demo seeder).</summary>
-    /// <remarks>Generous per-key limits; <paramref name="args"/> (settings such as --ForwardedHeaders:KnownProxies:0 127.0.0.1) come after.</remarks>
-    public static async Task<BrowserApp> StartAsync(bool bootstrap = true, params string[] args)
+    /// <summary>
+    /// Starts the service; with <paramref name="bootstrap"/> false the database stays empty (for the demo seeder).
+    /// <paramref name="settings"/> are extra command-line settings ("--SignIn:LockoutFailures=3"),
+    /// after generous per-key limits.
+    /// </summary>
+    public static async Task<BrowserApp> StartAsync(bool bootstrap = true, params string[] settings)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "takedown-browser", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
         var builder = TakedownApp.CreateBuilder(["--data", dataDir, "--urls", "http://127.0.0.1:0",
-            "--RateLimits:PerKeyPerMinute:Reads", "10000000", "--RateLimits:PerKeyPerMinute:Writes", "10000000", .. args]);
+            "--RateLimits:PerKeyPerMinute:Reads", "10000000", "--RateLimits:PerKeyPerMinute:Writes", "10000000", .. settings]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = TakedownApp.Build(builder);
         await app.StartAsync();

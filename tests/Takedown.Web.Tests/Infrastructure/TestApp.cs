@@ -18,8 +18,13 @@ public sealed class TestApp : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
-    private TestApp(WebApplication app, FakeTimeProvider clock, string dataDir, ApiClient op, TestDatabase database)
+    private readonly bool _ownsStore = true;
+
+    private string[] _args = [];
+
+    private TestApp(WebApplication app, FakeTimeProvider clock, string dataDir, ApiClient op, TestDatabase database, bool ownsStore = true)
     {
+        _ownsStore = ownsStore;
         Database = database;
         App = app;
         Clock = clock;
@@ -67,15 +72,31 @@ public sealed class TestApp : IAsyncDisposable
         Directory.CreateDirectory(dataDir);
         var clock = new FakeTimeProvider(Start);
         var database = await TestDatabase.CreateAsync();
+        var app = await RunAsync(dataDir, database, clock, args, configure);
+        var boot = await app.Services.GetRequiredService<OrganizationsService>().BootstrapAsync(CancellationToken.None);
+        var client = app.GetTestClient();
+        return new TestApp(app, clock, dataDir, new ApiClient(client, boot.Value.ApiKey, boot.Value.Id), database) { _args = args };
+    }
+
+    /// <summary>
+    /// Another node of the same deployment: a second app in this process on the same store, data directory
+    /// (master key), settings and clock, with nothing shared in memory. Disposing it leaves the store to this app.
+    /// </summary>
+    public async Task<TestApp> StartNodeAsync(Action<WebApplicationBuilder>? configure = null)
+    {
+        var app = await RunAsync(DataDir, Database, Clock, _args, configure);
+        return new TestApp(app, Clock, DataDir, new ApiClient(app.GetTestClient(), Operator.Key, Operator.Id), Database, ownsStore: false);
+    }
+
+    private static async Task<WebApplication> RunAsync(string dataDir, TestDatabase database, FakeTimeProvider clock, string[] args, Action<WebApplicationBuilder>? configure)
+    {
         var builder = TakedownApp.CreateBuilder(["--data", dataDir, .. database.Args, .. GenerousLimits, .. args]);
         builder.WebHost.UseTestServer();
         builder.Services.AddSingleton<TimeProvider>(clock);
         configure?.Invoke(builder);
         var app = TakedownApp.Build(builder);
         await app.StartAsync();
-        var boot = await app.Services.GetRequiredService<OrganizationsService>().BootstrapAsync(CancellationToken.None);
-        var client = app.GetTestClient();
-        return new TestApp(app, clock, dataDir, new ApiClient(client, boot.Value.ApiKey, boot.Value.Id), database);
+        return app;
     }
 
     /// <summary>An anonymous client (no key).</summary>
@@ -97,6 +118,7 @@ public sealed class TestApp : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
+        if (!_ownsStore) return;
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         await Database.DisposeAsync();
         try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }

@@ -33,8 +33,34 @@ public sealed class UsersCliTests : IAsyncLifetime
         Assert.False((await users.SignInAsync("nobody@example.org", "a long enough password", CancellationToken.None)).IsSuccess);
     }
 
+    [Fact]
+    public async Task AddUserInvite_PrintsAOneTimeLink_WithWhichThePersonChoosesTheirPassword()
+    {
+        var (code, _, stderr) = await ServiceProcess.RunCliAsync(null, "admin", "bootstrap", "--data", _data);
+        Assert.True(code == 0, stderr);
+        (code, var stdout, stderr) = await ServiceProcess.RunCliAsync(null, "admin", "add-user", "--data", _data, "--invite",
+            "--base-url", "https://takedown.example.org", "--email", "ops@example.org", "--role", "admin", "--organization", "Operator");
+        Assert.True(code == 0, stderr);
+        var link = new Uri(stdout.Trim());
+        Assert.Equal("takedown.example.org", link.Host);
+        var token = link.AbsolutePath["/invitation/".Length..];
+
+        var users = new UsersService(new SqliteDatabase(Path.Combine(_data, "takedown.db")), TimeProvider.System);
+        Assert.False((await users.SignInAsync("ops@example.org", "", CancellationToken.None)).IsSuccess);
+        Assert.Equal("ops@example.org", (await users.FindInvitationAsync(token, CancellationToken.None)).Value.Email);
+        Assert.True((await users.AcceptInvitationAsync(token, "chosen by the operator", CancellationToken.None)).IsSuccess);
+        Assert.True((await users.SignInAsync("ops@example.org", "chosen by the operator", CancellationToken.None)).IsSuccess);
+        Assert.False((await users.AcceptInvitationAsync(token, "and again by someone", CancellationToken.None)).IsSuccess);
+
+        (code, _, stderr) = await ServiceProcess.RunCliAsync(null, "admin", "add-user", "--data", _data, "--invite", "--password", "a long enough password",
+            "--email", "two@example.org", "--role", "admin", "--organization", "Operator");
+        Assert.Equal(2, code);
+        Assert.Contains("--invite", stderr);
+    }
+
     [Theory]
     [InlineData("ops@example.org", "short", "admin", "Operator", 2, "password")]
+    [InlineData("ops@example.org", "qwertyuiop123", "admin", "Operator", 2, "most common")]
     [InlineData("not-an-email", "a long enough password", "admin", "Operator", 2, "email")]
     [InlineData("ops@example.org", "a long enough password", "moderator", "Operator", 2, "role")]
     [InlineData("ops@example.org", "a long enough password", "admin", "Nobody", 3, "no single organisation")]

@@ -1,11 +1,10 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Takedown.Core.Users;
 using Takedown.Web.People;
 
 namespace Takedown.Web.Pages.Account;
 
-public sealed class SignInModel(UsersService users) : TakedownPageModel
+public sealed class SignInModel(UsersService users, SignInThrottle throttle, TimeProvider clock) : TakedownPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -20,15 +19,30 @@ public sealed class SignInModel(UsersService users) : TakedownPageModel
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
+        // The password step. Throttled first, by account (known or not) and by client address, so the
+        // answer never tells whether someone signs in with this address.
+        var address = HttpContext.Connection.RemoteIpAddress?.ToString();
+        var verdict = await throttle.CheckAsync(Email, address, ct);
+        if (!verdict.Allowed)
+        {
+            var wait = verdict.RetryAt!.Value - clock.GetUtcNow();
+            Failure = verdict.LockedOut
+                ? string.Format(T["Too many failed attempts: signing in is paused for {0} minute(s)."], Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes)))
+                : string.Format(T["Too many failed attempts: wait {0} second(s) and try again."], Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)));
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Page();
+        }
         var result = await users.SignInAsync(Email, Password, ct);
         if (!result.IsSuccess)
         {
+            await throttle.RecordFailureAsync(Email, address, ct);
             Failure = T["The e-mail address or the password is not right."];
             return Page();
         }
-        var principal = PersonAuthentication.Principal(result.Value);
-        await HttpContext.SignInAsync(PersonAuthentication.Scheme, principal);
-        var target = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : PageAccess.HomeOf(Person.From(principal)!);
+        await throttle.RecordSuccessAsync(Email, ct);
+        await SignInSessions.StartAsync(HttpContext, result.Value, secondFactor: null);
+        var target = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : PageAccess.HomeOf(Person.From(PersonAuthentication.Principal(result.Value))!);
         return LocalRedirect(target);
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Takedown.Web.People;
 
@@ -10,9 +9,10 @@ public sealed class SignOutModel : TakedownPageModel
     {
     }
 
+    /// <summary>Ends the session in the store, so the old cookie opens nothing on any node.</summary>
     public async Task<IActionResult> OnPostAsync()
     {
-        await HttpContext.SignOutAsync(PersonAuthentication.Scheme);
+        await SignInSessions.EndAsync(HttpContext);
         return Redirect("/signin");
     }
 }
