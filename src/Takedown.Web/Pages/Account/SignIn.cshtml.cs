@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Takedown.Core.Users;
 using Takedown.Web.People;
+using Takedown.Web.SecondFactors;
 
 namespace Takedown.Web.Pages.Account;
 
@@ -26,9 +27,6 @@ public sealed class SignInModel(UsersService users) : TakedownPageModel
             Failure = T["The e-mail address or the password is not right."];
             return Page();
         }
-        var principal = PersonAuthentication.Principal(result.Value);
-        await HttpContext.SignInAsync(PersonAuthentication.Scheme, principal);
-        var target = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : PageAccess.HomeOf(Person.From(principal)!);
-        return LocalRedirect(target);
+        return LocalRedirect(await SecondFactorStep.AfterPasswordAsync(HttpContext, result.Value, Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null));
     }
 }

@@ -1,0 +1,22 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Takedown.Core.Users;
+
+namespace Takedown.Web.People;
+
+/// <summary>
+/// Opens a person's session once every sign-in step is passed. (Minimal version on this branch: the cookie
+/// sign-in as before plus the second-factor claim; the server-side session store replaces it.)
+/// </summary>
+public static class SignInSessions
+{
+    /// <summary>The second factor the session was opened with ("totp", "passkey", "recovery"); absent when none was asked.</summary>
+    public const string SecondFactorClaim = "takedown:2fa";
+
+    public static Task StartAsync(HttpContext http, UserView user, string? secondFactor)
+    {
+        var principal = PersonAuthentication.Principal(user);
+        if (secondFactor is not null) ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(SecondFactorClaim, secondFactor));
+        return http.SignInAsync(PersonAuthentication.Scheme, principal);
+    }
+}
