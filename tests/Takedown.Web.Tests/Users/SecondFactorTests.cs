@@ -205,6 +205,23 @@ public sealed class SecondFactorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASessionOpenedWithoutTheFactorThePersonNowHolds_IsEnded_WhenTheirRoleBecomesRequired()
+    {
+        var admin = await PageClient.SignInAsync(_app, _platform.Id, Roles.Admin);
+        var moderator = await _app.AddMemberAsync(_platform.Id, Roles.Moderator);
+        var laptop = await PageClient.SignInAsync(_app, moderator.Email);
+        // On another device the moderator sets up an app; the laptop's session was opened with the password alone.
+        var phone = await PageClient.SignInAsync(_app, moderator.Email);
+        await phone.EnrolTotpAsync(_app);
+
+        await admin.PostFormAsync("/admin/security", "/admin/security?handler=Policy", [F("RequiredRoles", "admin"), F("RequiredRoles", "moderator")]);
+        var ended = await laptop.Http.GetAsync("/orders");
+        Assert.Equal("/signin", ended.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, (await laptop.Http.GetAsync("/orders")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await phone.Http.GetAsync("/orders")).StatusCode);
+    }
+
+    [Fact]
     public async Task Reset_OfAMemberOfAnotherOrganisation_IsNotFound_AndChangesNothing()
     {
         var other = await PageClient.SignInAsync(_app, _platform.Id, Roles.Admin);
