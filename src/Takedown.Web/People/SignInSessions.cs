@@ -10,13 +10,10 @@ namespace Takedown.Web.People;
 /// </summary>
 public static class SignInSessions
 {
-    /// <summary>The second factor the session was opened with ("totp", "passkey", "recovery"); absent when none was asked.</summary>
-    public const string SecondFactorClaim = "takedown:2fa";
-
     public static Task StartAsync(HttpContext http, UserView user, string? secondFactor)
     {
         var principal = PersonAuthentication.Principal(user);
-        if (secondFactor is not null) ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(SecondFactorClaim, secondFactor));
+        if (secondFactor is not null) ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim("takedown:2fa", secondFactor));
         return http.SignInAsync(PersonAuthentication.Scheme, principal);
     }
 }

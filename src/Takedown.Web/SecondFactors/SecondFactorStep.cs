@@ -30,6 +30,12 @@ public static class SecondFactorStep
     public const string StepPath = "/signin/second-factor";
     public const string EnrolPath = "/account/security";
 
+    /// <summary>The session's claim naming the second factor it was opened with (set by <see cref="SignInSessions.StartAsync"/>).</summary>
+    public const string SessionClaim = "takedown:2fa";
+
+    /// <summary>Whether this session was opened with a second factor.</summary>
+    public static bool SessionUsedSecondFactor(ClaimsPrincipal user) => user.HasClaim(c => c.Type == SessionClaim);
+
     /// <summary>How long the pending state lasts between the password and the second factor.</summary>
     public static readonly TimeSpan PendingFor = TimeSpan.FromMinutes(10);
 
@@ -126,7 +132,7 @@ internal sealed class SecondFactorGate : IAsyncPageFilter
         }
         var factors = context.HttpContext.RequestServices.GetRequiredService<SecondFactorsService>();
         var standing = await factors.StandingAsync(me.UserId, me.OrganizationId, me.Role,
-            user.HasClaim(c => c.Type == SignInSessions.SecondFactorClaim), context.HttpContext.RequestAborted);
+            SecondFactorStep.SessionUsedSecondFactor(user), context.HttpContext.RequestAborted);
         switch (standing)
         {
             case SessionStanding.MustEnrol:

@@ -122,7 +122,7 @@ public sealed class SecurityModel(SecondFactorsService factors, UsersService use
         {
             ContinueTo = await SecondFactorStep.CompleteAsync(HttpContext, s.User, kind, s.Pending.ReturnUrl);
         }
-        else if (!User.HasClaim(c => c.Type == SignInSessions.SecondFactorClaim))
+        else if (!SecondFactorStep.SessionUsedSecondFactor(User))
         {
             // The session now rests on the factor just proved.
             await SignInSessions.StartAsync(HttpContext, s.User, kind);
