@@ -40,6 +40,7 @@ using Takedown.Web.Orders;
 using Takedown.Web.Organizations;
 using Takedown.Web.Platforms;
 using Takedown.Web.Review;
+using Takedown.Web.SecondFactors;
 
 namespace Takedown.Web;
 
@@ -144,6 +145,7 @@ public static class TakedownApp
         services.AddEdge(builder.Configuration);
         services.AddTakedownAuthentication();
         services.AddAccounts(builder.Configuration);
+        services.AddSecondFactors(builder.Configuration);
         services.AddApiScopes();
         AddPages(services, storage);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
@@ -233,7 +235,11 @@ public static class TakedownApp
                 o.Conventions.AllowAnonymousToPage("/Account/Language");
                 o.Conventions.AllowAnonymousToPage("/Account/Invitation");
                 o.Conventions.AllowAnonymousToPage("/Status");
+                // Both serve the person between their password and their second factor; they check that state themselves.
+                o.Conventions.AllowAnonymousToPage("/Account/SecondFactor");
+                o.Conventions.AllowAnonymousToPage("/Account/Security");
                 o.Conventions.ConfigureFilter(new PageAccessFilter());
+                o.Conventions.ConfigureFilter(new SecondFactorGate());
             })
             .ConfigureApplicationPartManager(m =>
             {

@@ -101,6 +101,7 @@ internal static class AdminCommands
         admin.Subcommands.Add(AddUser(data, database));
         admin.Subcommands.Add(VerifyAuditCommand.Create(data, database));
         admin.Subcommands.Add(SecretsCommands.RotateSigningKey(data, database));
+        admin.Subcommands.Add(SecondFactorCommands.ResetSecondFactor(data, database));
         return admin;
     }
 

@@ -16,6 +16,11 @@ internal static class SecretsCommands
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAKEDOWN_Secrets__MasterKeyFile") ?? "",
     };
 
+    /// <summary>The master key as the service finds it (TAKEDOWN_MASTER_KEY, the key file), checked against the database; throws <see cref="MasterKeyException"/>.</summary>
+    public static Task<MasterKey> LoadMasterKeyAsync(IDatabase db, string dataDir, string? masterKeyFile, CancellationToken ct) =>
+        MasterKeyLoader.LoadAsync(db, new SecretsOptions { MasterKey = Environment.GetEnvironmentVariable("TAKEDOWN_MASTER_KEY"), MasterKeyFile = masterKeyFile },
+            dataDir, TimeProvider.System, NullLogger.Instance, ct);
+
     /// <summary>`admin rotate-signing-key`: a new current key signs from now on; the old one is retired and kept to verify what it signed.</summary>
     public static Command RotateSigningKey(Option<string> data, Option<string> database)
     {
@@ -29,8 +34,7 @@ internal static class SecretsCommands
             MasterKey master;
             try
             {
-                var options = new SecretsOptions { MasterKey = Environment.GetEnvironmentVariable("TAKEDOWN_MASTER_KEY"), MasterKeyFile = parse.GetValue(masterKeyFile) };
-                master = await MasterKeyLoader.LoadAsync(db, options, dataDir, TimeProvider.System, NullLogger.Instance, ct);
+                master = await LoadMasterKeyAsync(db, dataDir, parse.GetValue(masterKeyFile), ct);
                 // A clear key left by an older version is sealed first, so it is retired sealed.
                 await SecretsMigration.RunAsync(db, master, Environment.GetEnvironmentVariable("TAKEDOWN_Webhooks__SecretKeyFile") ?? Path.Combine(dataDir, "webhook-secrets.key"),
                     TimeProvider.System, NullLogger.Instance, ct);

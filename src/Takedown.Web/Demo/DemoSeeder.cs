@@ -7,6 +7,8 @@ using Takedown.Core.Orders;
 using Takedown.Core.Organizations;
 using Takedown.Core.Platforms;
 using Takedown.Core.Storage;
+using Takedown.Core.SecondFactors;
+using Takedown.Core.Secrets;
 using Takedown.Core.Users;
 
 namespace Takedown.Web.Demo;
@@ -57,6 +59,12 @@ public static class DemoSeeder
                 [new ContentRule("R1", "Violent extremism", "No praise, support or representation of violent extremist organisations."),
                  new ContentRule("R2", "Graphic violence", "No graphic violence shared to celebrate or glorify it.")]), ct));
         }
+
+        // A demo runs on a laptop with throwaway passwords: its organisations ask no second factor, so every demo
+        // person signs in with the password printed at start-up. Anyone may still enrol one at /account/security.
+        var factors = new SecondFactorsService(db, clock, services.GetRequiredService<MasterKey>());
+        foreach (var org in new[] { boot.Id, pharos.Id, video.Id, forum.Id })
+            Must(await factors.SetPolicyAsync(op, org, [], ct));
 
         var people = new List<DemoUser>();
         async Task<Caller> PersonAsync(CreatedOrganization org, string email, string role)

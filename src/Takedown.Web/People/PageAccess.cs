@@ -22,6 +22,7 @@ internal static class PageAccess
         new("/Reports/Index", "/reports", "Reports", p => p.IsAuthority || p.IsPlatform),
         new("/Admin/Index", "/admin", "Members", p => p.IsAdmin),
         new("/Admin/Keys", "/admin/keys", "API keys", p => p.IsAdmin),
+        new("/Admin/Security", "/admin/security", "Sign-in security", p => p.IsAdmin),
         new("/Admin/Organizations", "/admin/organizations", "Organisations", p => p.IsOperator && p.IsAdmin),
         new("/Admin/Health", "/admin/health", "Health", p => p.IsOperator && p.IsAdmin),
     ];

@@ -23,6 +23,7 @@ public sealed class PageAccessTests(Chromium chromium) : IAsyncLifetime
         ("/reports", ["authority admin", "authority analyst", "authority viewer", "platform admin", "platform moderator", "platform viewer"]),
         ("/admin", ["authority admin", "platform admin", "operator admin"]),
         ("/admin/keys", ["authority admin", "platform admin", "operator admin"]),
+        ("/admin/security", ["authority admin", "platform admin", "operator admin"]),
         ("/admin/organizations", ["operator admin"]),
         ("/admin/health", ["operator admin"]),
     ];

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Takedown.Core.Organizations;
 using Takedown.Core.Users;
+using Takedown.Tests;
+using Takedown.Web.SecondFactors;
 
 namespace Takedown.Web.Tests.Pages;
 
@@ -24,7 +26,16 @@ public sealed partial class PageClient
     /// <summary>The e-mail address this client signed in with, when it did.</summary>
     public string? Email { get; private set; }
 
-    /// <summary>Adds a person of <paramref name="organizationId"/> with <paramref name="role"/> and signs them in.</summary>
+    /// <summary>The authenticator-app secret this person enrolled (base32), when they did.</summary>
+    public string? TotpSecret { get; private set; }
+
+    /// <summary>The recovery codes shown when they enrolled.</summary>
+    public IReadOnlyList<string> RecoveryCodes { get; private set; } = [];
+
+    /// <summary>The secret each person enrolled during these tests, so a later sign-in of the same person can give codes.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Enrolled = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Adds a person of <paramref name="organizationId"/> with <paramref name="role"/> and signs them in (enrolling an authenticator app when their role requires one).</summary>
     public static async Task<PageClient> SignInAsync(TestApp app, Guid organizationId, string role)
     {
         var email = $"{role}-{Guid.NewGuid():N}"[..20] + "@test.example";
@@ -34,12 +45,23 @@ public sealed partial class PageClient
         return await SignInAsync(app, email, Password);
     }
 
-    /// <summary>Signs an existing person in through /signin, as they would in a browser; fails the test unless the sign-in succeeds.</summary>
-    public static async Task<PageClient> SignInAsync(TestApp app, string email, string password)
+    /// <summary>
+    /// Signs an existing person in through /signin as they would in a browser, through every step: the password, then
+    /// enrolment or their authenticator app's code. Fails the test unless the sign-in succeeds.
+    /// </summary>
+    public static async Task<PageClient> SignInAsync(TestApp app, string email, string password = Password, string? totpSecret = null)
     {
         var client = Anonymous(app);
-        var response = await client.TrySignInAsync(email, password);
-        Assert.True(response.Status == HttpStatusCode.Redirect, $"sign-in answered {(int)response.Status}");
+        client.TotpSecret = totpSecret ?? Enrolled.GetValueOrDefault(email);
+        var next = await client.GivePasswordAsync(email, password);
+        if (next == SecondFactorStep.EnrolPath) await client.EnrolTotpAsync(app);
+        else if (next == SecondFactorStep.StepPath)
+        {
+            var code = client.NextCode(app);
+            var (status, _, location) = await client.PostFormAsync(next, next + "?handler=Code", [new("Code", code)]);
+            Assert.True(status == HttpStatusCode.Redirect, $"the code was refused ({status})");
+            Assert.NotEqual(SecondFactorStep.StepPath, location?.OriginalString);
+        }
         return client;
     }
 
@@ -50,7 +72,7 @@ public sealed partial class PageClient
         return new PageClient(Client(app, jar), jar);
     }
 
-    /// <summary>Posts the sign-in form, whatever the outcome (a redirect when it succeeds).</summary>
+    /// <summary>Posts the sign-in form, whatever the outcome (a redirect when the password is accepted).</summary>
     public async Task<(HttpStatusCode Status, string Html, Uri? Location)> TrySignInAsync(string email, string password)
     {
         var result = await PostFormAsync("/signin", "/signin", [new("Email", email), new("Password", password)]);
@@ -58,16 +80,55 @@ public sealed partial class PageClient
         return result;
     }
 
+    /// <summary>Posts the sign-in form; answers where it sends the person (their home, the second factor, or enrolment).</summary>
+    public async Task<string> GivePasswordAsync(string email, string password = Password)
+    {
+        var (status, _, location) = await TrySignInAsync(email, password);
+        Assert.True(status == HttpStatusCode.Redirect, $"sign-in answered {(int)status}");
+        return location!.OriginalString;
+    }
+
     /// <summary>The same person (the same cookies) talking to another node of the deployment.</summary>
-    public PageClient On(TestApp node) => new(Client(node, _jar), _jar) { Email = Email };
+    public PageClient On(TestApp node) => new(Client(node, _jar), _jar) { Email = Email, TotpSecret = TotpSecret };
 
     /// <summary>A copy of this client's cookies as they are now (a stolen or kept cookie, replayed later).</summary>
     public PageClient CopyCookies(TestApp app)
     {
         var jar = new CookieContainer();
         jar.Add(_jar.GetAllCookies());
-        return new PageClient(Client(app, jar), jar) { Email = Email };
+        return new PageClient(Client(app, jar), jar) { Email = Email, TotpSecret = TotpSecret };
     }
+
+    /// <summary>Sets up an authenticator app at /account/security with a code computed by the tests' own TOTP.</summary>
+    public async Task EnrolTotpAsync(TestApp app)
+    {
+        var (begun, _, _) = await PostFormAsync("/account/security", "/account/security?handler=BeginTotp", []);
+        Assert.Equal(HttpStatusCode.Redirect, begun);
+        var page = await Http.GetStringAsync("/account/security");
+        TotpSecret = TotpSecretIn().Match(page) is { Success: true } m ? m.Groups[1].Value : throw new Xunit.Sdk.XunitException("no secret on the enrolment page");
+        var (status, html, _) = await PostFormAsync("/account/security", "/account/security?handler=ConfirmTotp", [new("Code", NextCode(app))]);
+        Assert.Equal(HttpStatusCode.OK, status);
+        RecoveryCodes = RecoveryCodeIn().Matches(html).Select(c => c.Groups[1].Value).ToList();
+        Assert.Equal(10, RecoveryCodes.Count);
+        if (Email is not null) Enrolled[Email] = TotpSecret;
+    }
+
+    /// <summary>The next code of this person's app on the test's clock (moving the clock on a step when the window is used up).</summary>
+    public string NextCode(TestApp app)
+    {
+        Assert.NotNull(TotpSecret);
+        while (true)
+        {
+            if (TestTotp.NextCode(TotpSecret!, app.Clock.GetUtcNow()) is { } code) return code;
+            app.Clock.Advance(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    [GeneratedRegex("id=\"totp-secret\">([A-Z2-7]+)<")]
+    private static partial Regex TotpSecretIn();
+
+    [GeneratedRegex("<li><code>([a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4})</code></li>")]
+    private static partial Regex RecoveryCodeIn();
 
     public async Task<(HttpStatusCode Status, string Html)> GetAsync(string path)
     {

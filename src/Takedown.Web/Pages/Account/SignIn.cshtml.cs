@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Takedown.Core.Users;
 using Takedown.Web.People;
+using Takedown.Web.SecondFactors;
 
 namespace Takedown.Web.Pages.Account;
 
@@ -41,8 +42,6 @@ public sealed class SignInModel(UsersService users, SignInThrottle throttle, Tim
             return Page();
         }
         await throttle.RecordSuccessAsync(Email, ct);
-        await SignInSessions.StartAsync(HttpContext, result.Value, secondFactor: null);
-        var target = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : PageAccess.HomeOf(Person.From(PersonAuthentication.Principal(result.Value))!);
-        return LocalRedirect(target);
+        return LocalRedirect(await SecondFactorStep.AfterPasswordAsync(HttpContext, result.Value, Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null));
     }
 }
