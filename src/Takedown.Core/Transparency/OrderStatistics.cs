@@ -32,8 +32,12 @@ public sealed class OrderStatisticsService(IDatabase db, TimeProvider clock)
         TimeSpan.FromHours(2), TimeSpan.FromHours(6), TimeSpan.FromHours(24),
     ];
 
-    private sealed record Row(string order_id, string order_status, string? received_at, string counterpart_id, string counterpart_name,
-        string item_status, string? due_at, string? action, string? acted_at);
+    // The counterpart's id is worked out here, not by a CASE in SQL: with no row, SQLite reports such a column as a blob.
+    private sealed record Row(string order_id, string order_status, string? received_at, string authority_id, string platform_id, string counterpart_name,
+        string item_status, string? due_at, string? action, string? acted_at)
+    {
+        public string CounterpartOf(string org) => authority_id == org ? platform_id : authority_id;
+    }
 
     public async Task<OrderStatisticsView> ComputeAsync(Caller caller, CancellationToken ct)
     {
@@ -41,8 +45,7 @@ public sealed class OrderStatisticsService(IDatabase db, TimeProvider clock)
         await using var c = await db.OpenAsync(ct);
         var rows = (await c.QueryAsync<Row>(
             $"""
-            SELECT o.id AS order_id, o.status AS order_status, o.received_at,
-                   CASE WHEN o.authority_id = @org THEN o.platform_id ELSE o.authority_id END AS counterpart_id,
+            SELECT o.id AS order_id, o.status AS order_status, o.received_at, o.authority_id, o.platform_id,
                    cp.name AS counterpart_name, i.status AS item_status, i.due_at, i.action, i.acted_at
             FROM orders o
             JOIN order_items i ON i.order_id = o.id
@@ -55,7 +58,8 @@ public sealed class OrderStatisticsService(IDatabase db, TimeProvider clock)
             .Select(g => g.First().order_status == OrderStatuses.Held ? OrderStatuses.Held : OrderStore.DeriveOrderStatus(false, g.Select(i => i.item_status)))
             .GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
         var itemsByStatus = items.GroupBy(r => r.item_status).ToDictionary(g => g.Key, g => g.Count());
-        var counterparts = items.GroupBy(r => (r.counterpart_id, r.counterpart_name))
+        var org = caller.OrganizationId.ToString();
+        var counterparts = items.GroupBy(r => (counterpart_id: r.CounterpartOf(org), r.counterpart_name))
             .Select(g => new CounterpartStatistics(Guid.Parse(g.Key.counterpart_id), g.Key.counterpart_name,
                 g.Select(i => i.order_id).Distinct().Count(), g.Count(), Summarise(g)))
             .OrderBy(s => s.Name, StringComparer.Ordinal).ToList();

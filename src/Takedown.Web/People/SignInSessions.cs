@@ -20,6 +20,8 @@ public static class SignInSessions
     public static async Task StartAsync(HttpContext http, UserView user, string? secondFactor)
     {
         var sessions = http.RequestServices.GetRequiredService<SessionStore>();
+        // A new sign-in in the same browser (e.g. after adding a second factor) replaces the session it had.
+        await sessions.EndAsync(http.User.FindFirstValue(SessionClaim), "replaced", http.RequestAborted);
         var token = await sessions.StartAsync(user, secondFactor, http.RequestAborted);
         var principal = PersonAuthentication.Principal(user);
         var identity = (ClaimsIdentity)principal.Identity!;
@@ -29,10 +31,10 @@ public static class SignInSessions
     }
 
     /// <summary>Ends the current session in the store (every node) and removes the cookie.</summary>
-    public static async Task EndAsync(HttpContext http)
+    public static async Task EndAsync(HttpContext http, string reason = "signed_out")
     {
         var token = http.User.FindFirstValue(SessionClaim);
-        await http.RequestServices.GetRequiredService<SessionStore>().EndAsync(token, "signed_out", http.RequestAborted);
+        await http.RequestServices.GetRequiredService<SessionStore>().EndAsync(token, reason, http.RequestAborted);
         await http.SignOutAsync(PersonAuthentication.Scheme);
     }
 }

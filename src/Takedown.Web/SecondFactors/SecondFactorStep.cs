@@ -140,7 +140,7 @@ internal sealed class SecondFactorGate : IAsyncPageFilter
                 return;
             case SessionStanding.MustSignInAgain:
                 // Signed in before their role required the factor they hold: they sign in again, giving it.
-                await context.HttpContext.SignOutAsync(PersonAuthentication.Scheme);
+                await SignInSessions.EndAsync(context.HttpContext, "second_factor_required");
                 context.Result = new RedirectResult("/signin");
                 return;
         }

@@ -23,8 +23,8 @@ public sealed partial class PageClient
 
     public HttpClient Http { get; }
 
-    /// <summary>The e-mail address this client signed in with, when it did.</summary>
-    public string? Email { get; private set; }
+    /// <summary>The e-mail address this client signed in with ("" until it did).</summary>
+    public string Email { get; private set; } = "";
 
     /// <summary>The authenticator-app secret this person enrolled (base32), when they did.</summary>
     public string? TotpSecret { get; private set; }
@@ -110,7 +110,7 @@ public sealed partial class PageClient
         Assert.Equal(HttpStatusCode.OK, status);
         RecoveryCodes = RecoveryCodeIn().Matches(html).Select(c => c.Groups[1].Value).ToList();
         Assert.Equal(10, RecoveryCodes.Count);
-        if (Email is not null) Enrolled[Email] = TotpSecret;
+        if (Email.Length > 0) Enrolled[Email] = TotpSecret;
     }
 
     /// <summary>The next code of this person's app on the test's clock (moving the clock on a step when the window is used up).</summary>

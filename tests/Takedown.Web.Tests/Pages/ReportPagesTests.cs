@@ -133,4 +133,18 @@ public sealed class ReportPagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await op.GetAsync("/reports")).Status);
         Assert.DoesNotContain("<a href=\"/reports\"", (await op.GetAsync("/admin")).Html);
     }
+
+    [Fact]
+    public async Task Dashboard_OfAnOrganisationWithNothingYet_OpensForEveryRole()
+    {
+        var quietAuthority = await _app.AuthorityAsync("QUIET");
+        var quietPlatform = await _app.PlatformAsync("QuietShare");
+        foreach (var (org, role) in new[] { (quietAuthority.Id, Roles.Viewer), (quietAuthority.Id, Roles.Analyst), (quietPlatform.Id, Roles.Viewer), (quietPlatform.Id, Roles.Moderator) })
+        {
+            var person = await PageClient.SignInAsync(_app, org, role);
+            var (status, html) = await person.GetAsync("/dashboard");
+            Assert.True(status == HttpStatusCode.OK, $"{role}: /dashboard answered {(int)status}");
+            Assert.Contains("<main", html);
+        }
+    }
 }
