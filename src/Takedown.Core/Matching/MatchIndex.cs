@@ -187,9 +187,9 @@ public readonly record struct VideoMatch(long Id, int Distance, double QueryMatc
 
 internal static partial class MatchingLog
 {
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "PDQ index loaded: {Entries} entries in {Milliseconds} ms")]
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "PDQ index loaded: {Entries} entries in {Milliseconds} ms")]
     public static partial void IndexLoaded(ILogger logger, int entries, long milliseconds);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Match request: {Queries} signal(s), {Matches} match(es)")]
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Debug, Message = "Match request: {Queries} signal(s), {Matches} match(es)")]
     public static partial void Matched(ILogger logger, int queries, int matches);
 }

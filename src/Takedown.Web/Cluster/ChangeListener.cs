@@ -82,6 +82,6 @@ public sealed class ClusterOptions
 
 internal static partial class ClusterLog
 {
-    [LoggerMessage(EventId = 9001, Level = LogLevel.Warning, Message = "Change listener failed; reconnecting")]
+    [LoggerMessage(EventId = 14001, Level = LogLevel.Warning, Message = "Change listener failed; reconnecting")]
     public static partial void ListenerFailed(ILogger logger, Exception ex);
 }

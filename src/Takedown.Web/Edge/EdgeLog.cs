@@ -1,6 +1,6 @@
 namespace Takedown.Web.Edge;
 
-/// <summary>Log messages of the edge (event ids 13001-13099): key ids and counts, never addresses, paths or content.</summary>
+/// <summary>Log messages of the edge (event ids 13000-13099, see Common/LogEvents.cs): key ids and counts, never addresses, paths or content.</summary>
 internal static partial class EdgeLog
 {
     [LoggerMessage(EventId = 13001, Level = LogLevel.Information, Message = "API key {KeyId} passed its limit of {Kind} a minute; answered 429")]
