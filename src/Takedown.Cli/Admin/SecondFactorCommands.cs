@@ -1,3 +1,4 @@
+using Takedown.Core.Common;
 using System.CommandLine;
 using Takedown.Cli.Common;
 using Takedown.Core.Organizations;

@@ -109,7 +109,7 @@ public sealed class SigningKeys(IDatabase db, TimeProvider clock, MasterKey mast
             if (old is not null)
                 await c.ExecuteAsync("UPDATE signing_keys SET status = 'retired', retired_at = @now WHERE id = @id", new { id = old, now }, tx);
             var (id, pub) = await InsertAsync(c, tx, now);
-            await Audit.AuditLog.AppendAsync(c, tx, Time.Load(now), Organizations.Caller.System, "signing_key.rotated", data: new { key_id = id, retired_key_id = old });
+            await Audit.AuditLog.AppendAsync(c, tx, Time.Load(now), Caller.System, "signing_key.rotated", data: new { key_id = id, retired_key_id = old });
             return (id, pub, old);
         }, ct);
         var (kid, pubKey, retired) = result.Value;

@@ -1,3 +1,4 @@
+using Takedown.Core.Common;
 using System.Data.Common;
 using Dapper;
 

@@ -1,3 +1,4 @@
+using Takedown.Core.Common;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;

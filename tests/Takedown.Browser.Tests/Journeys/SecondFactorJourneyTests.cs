@@ -1,3 +1,4 @@
+using Takedown.Core.Common;
 using System.Text.Json;
 using Dapper;
 using Takedown.Core.Organizations;

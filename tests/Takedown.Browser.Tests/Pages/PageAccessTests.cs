@@ -1,3 +1,4 @@
+using Takedown.Core.Common;
 using Takedown.Core.Orders;
 using Takedown.Core.Organizations;
 using Takedown.Core.Users;

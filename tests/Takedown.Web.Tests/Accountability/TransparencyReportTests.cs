@@ -1,3 +1,4 @@
+using Takedown.Core.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Takedown.Core.Accountability;
 using Takedown.Core.Orders;

@@ -1,3 +1,4 @@
+using Takedown.Core.Common;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;

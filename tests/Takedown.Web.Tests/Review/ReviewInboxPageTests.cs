@@ -1,3 +1,4 @@
+using Takedown.Core.Common;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Takedown.Core.Organizations;

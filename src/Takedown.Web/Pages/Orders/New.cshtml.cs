@@ -1,3 +1,4 @@
+using Takedown.Core.Common;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;

@@ -1,3 +1,4 @@
+using Takedown.Core.Common;
 using Microsoft.AspNetCore.Mvc;
 using Takedown.Core.Review;
 

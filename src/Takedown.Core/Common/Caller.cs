@@ -1,4 +1,4 @@
-namespace Takedown.Core.Organizations;
+namespace Takedown.Core.Common;
 
 /// <summary>
 /// Who is calling: an organisation acting through one of its keys, or one of its people. PersonId names the
