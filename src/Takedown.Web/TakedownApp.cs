@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Takedown.Core.Hashing;
 using Takedown.Core.Matching;
-using Takedown.Core.Secrets;
 using Takedown.Core.Storage;
 using Takedown.Web.Accountability;
 using Takedown.Web.Audit;
