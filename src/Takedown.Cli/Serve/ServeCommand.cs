@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Takedown.Cli.Common;
 using Takedown.Web;
 using Takedown.Web.Demo;
 
@@ -26,6 +28,10 @@ internal static class ServeCommand
                 Console.Error.WriteLine($"error: {ex.Message}");
                 return 1;
             }
+            catch (OptionsValidationException ex)
+            {
+                return BadSettings(ex);
+            }
             if (parse.GetValue(demo))
             {
                 var people = await DemoSeeder.SeedAsync(app.Services, ct);
@@ -37,9 +43,20 @@ internal static class ServeCommand
                     Console.Out.Flush();
                 }
             }
-            await app.RunAsync(ct);
+            try { await app.RunAsync(ct); }
+            catch (OptionsValidationException ex)
+            {
+                return BadSettings(ex);
+            }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A setting out of range stops start-up with one line naming each key at fault, not a stack trace.</summary>
+    private static int BadSettings(OptionsValidationException ex)
+    {
+        foreach (var failure in ex.Failures) Console.Error.WriteLine($"error: {failure}");
+        return ExitCodes.Invalid;
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Takedown.Core.Audit;
 using Takedown.Web.Common;
 
@@ -9,18 +8,10 @@ internal static class AuditSetup
     /// <summary>Binds and validates Audit:* and runs the checkpoint writer.</summary>
     public static IServiceCollection AddAudit(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AuditOptions>().Bind(configuration.GetSection("Audit")).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AuditOptions>>().Value);
+        services.AddOptions<AuditOptions>().Bind(configuration.GetSection("Audit")).ValidateProblems(o => o.Problems()).ValidateOnStart().AsSingletonValue();
         services.AddSingleton<AuditCheckpoints>();
         services.AddHostedService<CheckpointWriter>();
         return services;
-    }
-
-    private sealed class AuditOptionsValidator : IValidateOptions<AuditOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, AuditOptions options) =>
-            options.Problems() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }
 }
 

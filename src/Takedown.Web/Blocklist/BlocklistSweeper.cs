@@ -10,13 +10,3 @@ internal sealed class BlocklistSweeper(BlocklistService listings, TimeProvider c
 
     protected override Task RunOnceAsync(CancellationToken ct) => listings.ActivateDueAsync(ct);
 }
-
-/// <summary>Refuses to start with unusable blocklist settings, naming each key at fault.</summary>
-internal sealed class BlocklistOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<BlocklistOptions>
-{
-    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, BlocklistOptions options)
-    {
-        var problems = options.Problems();
-        return problems.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(problems);
-    }
-}

@@ -1,20 +1,20 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.Extensions.Options;
 using Takedown.Core.Users;
+using Takedown.Web.Common;
 
 namespace Takedown.Web.People;
 
-/// <summary>Invitations, sessions and sign-in throttling: options bound and validated at start-up.</summary>
+/// <summary>People's accounts, invitations, sessions and sign-in throttling: options bound and validated at start-up.</summary>
 internal static class AccountsSetup
 {
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<InvitationOptions>().Bind(configuration.GetSection("Invitations"))
-            .Validate(o => o.ValidHours is >= 1 and <= 720, "Invitations:ValidHours must be between 1 and 720").ValidateOnStart();
+            .Validate(o => o.ValidHours is >= 1 and <= 720, "Invitations:ValidHours must be between 1 and 720").ValidateOnStart().AsSingletonValue();
         services.AddOptions<WebSessionOptions>().Bind(configuration.GetSection("Sessions"))
             .Validate(o => o.IdleHours is > 0 and <= 168, "Sessions:IdleHours must be more than 0 and at most 168")
             .Validate(o => o.AbsoluteHours >= o.IdleHours && o.AbsoluteHours <= 720, "Sessions:AbsoluteHours must be at least Sessions:IdleHours and at most 720")
-            .ValidateOnStart();
+            .ValidateOnStart().AsSingletonValue();
         services.AddOptions<SignInOptions>().Bind(configuration.GetSection("SignIn"))
             .Validate(o => o.FreeFailures >= 0 && o.LockoutFailures > o.FreeFailures && o.LockoutFailures <= 1000,
                 "SignIn:LockoutFailures must be more than SignIn:FreeFailures (at least 0) and at most 1000")
@@ -23,10 +23,8 @@ internal static class AccountsSetup
             .Validate(o => o.LockoutMinutes is >= 1 and <= 1440, "SignIn:LockoutMinutes must be between 1 and 1440")
             .Validate(o => o.BaseDelaySeconds >= 0 && o.MaxDelaySeconds >= o.BaseDelaySeconds && o.MaxDelaySeconds <= 3600,
                 "SignIn:BaseDelaySeconds and SignIn:MaxDelaySeconds must be 0 or more, the maximum at least the base and at most 3600")
-            .ValidateOnStart();
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<InvitationOptions>>().Value);
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<WebSessionOptions>>().Value);
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<SignInOptions>>().Value);
+            .ValidateOnStart().AsSingletonValue();
+        services.AddSingleton<UsersService>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<SignInThrottle>();
         // The cookie lives no longer than the session's absolute end; the idle end is the store's to enforce.

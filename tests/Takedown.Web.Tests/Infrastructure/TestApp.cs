@@ -72,7 +72,19 @@ public sealed class TestApp : IAsyncDisposable
         Directory.CreateDirectory(dataDir);
         var clock = new FakeTimeProvider(Start);
         var database = await TestDatabase.CreateAsync();
-        var app = await RunAsync(dataDir, database, clock, args, configure);
+        WebApplication app;
+        try
+        {
+            app = await RunAsync(dataDir, database, clock, args, configure);
+        }
+        catch
+        {
+            // A start-up refused (tests of bad settings) leaves no schema or folder behind.
+            await database.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { }
+            throw;
+        }
         var boot = await app.Services.GetRequiredService<OrganizationsService>().BootstrapAsync(CancellationToken.None);
         var client = app.GetTestClient();
         return new TestApp(app, clock, dataDir, new ApiClient(client, boot.Value.ApiKey, boot.Value.Id), database) { _args = args };

@@ -1,0 +1,17 @@
+using Takedown.Core.Orders;
+
+namespace Takedown.Web.Orders;
+
+internal static class OrdersSetup
+{
+    /// <summary>Orders, their items' actions and the overdue sweep (Orders:SweepIntervalSeconds, 1 to 3600).</summary>
+    public static IServiceCollection AddOrders(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OrdersOptions>().Bind(configuration.GetSection("Orders"))
+            .Validate(o => o.SweepIntervalSeconds is >= 1 and <= 3600, "Orders:SweepIntervalSeconds must be between 1 and 3600").ValidateOnStart();
+        services.AddSingleton<OrdersService>();
+        services.AddSingleton<ItemActionsService>();
+        services.AddHostedService<OverdueSweeper>();
+        return services;
+    }
+}
