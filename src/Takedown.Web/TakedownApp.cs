@@ -15,6 +15,7 @@ using Takedown.Core.Deconfliction;
 using Takedown.Core.Delivery;
 using Takedown.Core.Hashing;
 using Takedown.Core.Matching;
+using Takedown.Core.Signals;
 using Takedown.Core.Evidence;
 using Takedown.Core.Orders;
 using Takedown.Core.Organizations;
@@ -114,6 +115,7 @@ public static class TakedownApp
         services.AddHostedService<PreservationSweeper>();
         services.AddSingleton<BlocklistExports>();
         services.AddSingleton(hashing);
+        services.AddSignals();
         services.AddSingleton<MatchIndex>();
         services.AddSingleton<BanksService>();
         services.AddOptions<BanksOptions>().Bind(builder.Configuration.GetSection("Banks"))
