@@ -7,6 +7,7 @@ using Takedown.Core.Banks;
 using Takedown.Core.Common;
 using Takedown.Core.Organizations;
 using Takedown.Core.Orders;
+using Takedown.Core.Signals;
 using Takedown.Core.Storage;
 
 namespace Takedown.Core.Accountability;
@@ -42,7 +43,7 @@ public sealed record StatementView(Guid OrderId, Guid ItemId, DateTimeOffset? Se
 /// the order's <c>confidential_until</c> has not passed (the uploader must not be told), marked sent by the platform,
 /// and exported as JSON lines for the DSA Transparency Database.
 /// </summary>
-public sealed class StatementsService(IDatabase db, TimeProvider clock)
+public sealed class StatementsService(IDatabase db, SignalKinds kinds, TimeProvider clock)
 {
     public const int MaxBatch = 100;
 
@@ -118,7 +119,7 @@ public sealed class StatementsService(IDatabase db, TimeProvider clock)
         return row;
     }
 
-    private static async Task<StatementView> ToViewAsync(DbConnection c, DbTransaction? tx, Row r)
+    private async Task<StatementView> ToViewAsync(DbConnection c, DbTransaction? tx, Row r)
     {
         var banked = await BankedSignalTypesAsync(c, tx, "WHERE i.id = @item", new { item = r.item_id });
         return new(Guid.Parse(r.order_id), Guid.Parse(r.item_id), Time.LoadNullable(r.sent_at), Build(r, banked));
@@ -133,18 +134,14 @@ public sealed class StatementsService(IDatabase db, TimeProvider clock)
             $"SELECT DISTINCT b.order_item_id AS item_id, b.signal_type FROM bank_entries b JOIN order_items i ON i.id = b.order_item_id {items}", args, tx))
         .ToLookup(x => x.item_id, x => x.signal_type);
 
-    private static DsaStatement Build(Row r, ILookup<string, string> banked)
+    private DsaStatement Build(Row r, ILookup<string, string> banked)
     {
         var body = JsonSerializer.Deserialize<OrderBody>(r.body_json, TakedownJson.Options)!;
         var removal = r.kind == OrderKinds.RemovalOrder;
         var types = body.TerroristContentTypes ?? [];
         var facts = (body.Reasons ?? "").Trim();
         if (r.explanation is { Length: > 0 } e) facts = facts.Length == 0 ? e : facts + "\n" + e;
-        var signals = banked[r.item_id].ToHashSet();
-        var contentTypes = new List<string>();
-        if (signals.Contains(SignalTypes.Pdq)) contentTypes.Add("CONTENT_TYPE_IMAGE");
-        if (signals.Contains(SignalTypes.Text)) contentTypes.Add("CONTENT_TYPE_TEXT");
-        if (signals.Contains(SignalTypes.Vpdq) || signals.Contains(SignalTypes.VideoMd5)) contentTypes.Add("CONTENT_TYPE_VIDEO");
+        var contentTypes = kinds.ContentTypes(banked[r.item_id].ToHashSet());
         if (facts.Length == 0) facts = removal ? "Removal order under Regulation (EU) 2021/784." : "Referral checked against the platform's terms.";
         return new DsaStatement(
             DecisionVisibility: [r.action == Actions.Removed ? "DECISION_VISIBILITY_CONTENT_REMOVED" : "DECISION_VISIBILITY_CONTENT_DISABLED"],

@@ -9,54 +9,6 @@ public static class BankVisibilities
     public static readonly string[] All = [Private, Shared, AllMembers];
 }
 
-/// <summary>
-/// The kinds of signal a bank holds: PDQ (perceptual, matched by distance), MD5 and SHA-256 (exact),
-/// url (canonical URL matched exactly, or a bare domain matching every URL on it and its subdomains)
-/// and text (MinHash signature of the normalised text, matched by estimated overlap).
-/// </summary>
-public static class SignalTypes
-{
-    public const string Pdq = "pdq";
-    public const string Md5 = "md5";
-    public const string Sha256 = "sha256";
-    public const string Url = "url";
-    public const string Text = "text";
-    public const string Vpdq = "vpdq";
-    public const string VideoMd5 = "video_md5";
-    public static readonly string[] All = [Pdq, Md5, Sha256, Url, Text, Vpdq, VideoMd5];
-
-    /// <summary>The types an uploaded file can be hashed to (text: a UTF-8 .txt file).</summary>
-    public static readonly string[] FromFile = [Pdq, Md5, Sha256, Text, Vpdq, VideoMd5];
-
-    /// <summary>PDQ hashes below this quality are too weak to match on (Meta's and GIFCT's convention).</summary>
-    public const int MinPdqQuality = 50;
-
-    /// <summary>The signal in canonical form (lowercase hex of the right length), or null when it is not one.</summary>
-    public static string? Normalize(string signalType, string? signal)
-    {
-        if (signal is null) return null;
-        if (signalType == Url) return Takedown.Core.Common.UrlSignals.Normalize(signal);
-        if (signalType == Text) return Takedown.Core.Hashing.TextSignature.TryParse(signal, out var text) ? text.ToString() : null;
-        if (signalType == Vpdq)
-            return Takedown.Core.Hashing.VideoSignature.TryParse(signal, out var frames) ? Takedown.Core.Hashing.VideoSignature.Format(frames) : null;
-        var length = signalType switch { Pdq => 64, Md5 => 32, VideoMd5 => 32, Sha256 => 64, _ => -1 };
-        if (signal.Length != length) return null;
-        foreach (var c in signal)
-            if (!char.IsAsciiHexDigit(c)) return null;
-        return signal.ToLowerInvariant();
-    }
-
-    public static string FormatOf(string signalType) => signalType switch
-    {
-        Pdq => "must be 64 hexadecimal digits (a PDQ hash)",
-        Md5 or VideoMd5 => "must be 32 hexadecimal digits (an MD5 digest)",
-        Vpdq => "must be vPDQ frames as this service writes them (seconds,quality,hash separated by ;); or upload the video as multipart 'file'",
-        Url => "must be an absolute http(s) URL, or a bare domain such as example.com",
-        Text => "must be a text signature (count:1024 hex digits) as this service computes it; send the text itself as \"text\"",
-        _ => "must be 64 hexadecimal digits (a SHA-256 digest)",
-    };
-}
-
 /// <summary>GIFCT-style behaviour labels.</summary>
 public static class Behaviours
 {
@@ -96,8 +48,11 @@ public sealed record EntryLabels(string? Entity, string? Behaviour);
 /// <summary>An entry given as a signal, or for signal_type text as the text itself (<see cref="Text"/>: hashed, not kept).</summary>
 public sealed record AddEntryRequest(string? SignalType, string? Signal, int? Quality, EntryLabels? Labels, string? Source, Guid? OrderItemId, string? Text = null);
 
-/// <summary>An entry added from an uploaded file: the file is hashed (<see cref="SignalType"/>, default pdq) and not kept.</summary>
-public sealed record AddFileEntryRequest(string? SignalType, EntryLabels? Labels, string? Source, Guid? OrderItemId);
+/// <summary>
+/// An entry added from an uploaded file: the file is hashed as <see cref="SignalType"/> (default: the kind the file is
+/// recognised as, see FileSignals) and not kept. <see cref="FileName"/> is the client's name for it (a .txt file is text).
+/// </summary>
+public sealed record AddFileEntryRequest(string? SignalType, EntryLabels? Labels, string? Source, Guid? OrderItemId, string? FileName = null);
 
 public sealed record OpinionCounts(long Agree, long Disagree, long FalsePositive);
 

@@ -5,9 +5,9 @@ using Dapper;
 using Microsoft.Extensions.Logging;
 using Takedown.Core.Audit;
 using Takedown.Core.Common;
-using Takedown.Core.Hashing;
 using Takedown.Core.Matching;
 using Takedown.Core.Organizations;
+using Takedown.Core.Signals;
 using Takedown.Core.Storage;
 
 namespace Takedown.Core.Banks;
@@ -16,7 +16,8 @@ namespace Takedown.Core.Banks;
 /// Banks, their entries, members' opinions and the incremental feed. The owner adds, disables and
 /// re-enables entries (never deletes them); members read, sync and give opinions; anyone else gets 404.
 /// </summary>
-public sealed partial class BanksService(IDatabase db, MatchIndex index, TimeProvider clock, HashingOptions hashing, ILogger<BanksService> log)
+public sealed partial class BanksService(IDatabase db, MatchIndex index, SignalKinds kinds, FileSignals files, TextKind texts, TimeProvider clock,
+    ILogger<BanksService> log)
 {
     public const int MaxFeedPage = 1000;
 
@@ -97,44 +98,43 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, TimePro
     public async Task<Result<EntryView>> AddEntryAsync(Caller caller, string bankName, AddEntryRequest request, CancellationToken ct)
     {
         var v = new Validator();
-        string? signal = null;
+        Signal? signal = null;
+        SignalKind? kind = null;
         if (request.Text is not null)
         {
-            if (request.SignalType is not null && request.SignalType != SignalTypes.Text) v.Add("text", "is only given for signal_type text");
+            if (request.SignalType is not null && request.SignalType != texts.Name) v.Add("text", "is only given for signal_type text");
             else if (request.Signal is not null) v.Add("signal", "give either the text or its signature, not both");
             else
             {
-                var text = TextHash(request.Text, hashing);
+                var text = texts.Entry(request.Text);
                 if (!text.IsSuccess) return text.Error!;
-                signal = text.Value;
-                request = request with { SignalType = SignalTypes.Text };
+                (signal, kind) = (text.Value, texts);
             }
         }
-        else if (v.OneOf("signal_type", request.SignalType, SignalTypes.All) && v.Require("signal", request.Signal))
+        else if (v.OneOf("signal_type", request.SignalType, kinds.Names) && v.Require("signal", request.Signal))
         {
-            signal = SignalTypes.Normalize(request.SignalType!, request.Signal);
-            if (signal is null) v.Add("signal", SignalTypes.FormatOf(request.SignalType!));
+            kind = kinds.Find(request.SignalType)!;
+            signal = kind.Parse(request.Signal);
+            if (signal is null) v.Add("signal", kind.FormatProblem);
         }
         if (request.Quality is { } q)
         {
-            if (request.SignalType != SignalTypes.Pdq) v.Add("quality", "is only given for pdq signals");
-            else if (q is < 0 or > 100) v.Add("quality", "must be between 0 and 100");
-            else if (q < SignalTypes.MinPdqQuality)
-                v.Add("quality", $"is {q}: PDQ hashes below quality {SignalTypes.MinPdqQuality} are too weak to match on (flat or tiny images) and are refused");
+            if ((kind ?? kinds.Find(request.SignalType)) is not { HasQuality: true } withQuality) v.Add("quality", $"is only given for {kinds.QualityNames} signals");
+            else if (withQuality.QualityProblem(q) is { } problem) v.Add("quality", problem);
         }
         ValidateCommon(v, request.Labels, request.Source);
         if (!v.IsValid) return v.ToError();
-        return await AddAsync(caller, bankName, request.SignalType!, signal!, request.Quality, request.Labels, request.Source, request.OrderItemId, "signal", ct);
+        return await AddAsync(caller, bankName, new SignalEntry(signal!, request.Quality), request.Labels, request.Source, request.OrderItemId, "signal", ct);
     }
 
-    /// <summary>Hashes an uploaded file (the bytes are not kept) and adds the signal of the asked type (default pdq).</summary>
+    /// <summary>
+    /// Hashes an uploaded file (the bytes are not kept) and adds the signal of the asked type; without one, the file's
+    /// own kind as <see cref="FileSignals"/> recognises it (a video: vpdq; a .txt file: text; anything else: pdq).
+    /// </summary>
     public async Task<Result<EntryView>> AddFileEntryAsync(Caller caller, string bankName, AddFileEntryRequest request, ReadOnlyMemory<byte> file, CancellationToken ct)
     {
         var v = new Validator();
-        // Without a signal type a video (or something posing as one) is a vpdq entry, anything else an image.
-        var signalType = request.SignalType
-                         ?? (VideoSniffer.Sniff(file.Span) is not null || VideoSniffer.Manifest(file.Span) is not null ? SignalTypes.Vpdq : SignalTypes.Pdq);
-        v.OneOf("signal_type", signalType, SignalTypes.FromFile);
+        if (request.SignalType is not null) v.OneOf("signal_type", request.SignalType, kinds.FileNames);
         ValidateCommon(v, request.Labels, request.Source);
         if (!v.IsValid) return v.ToError();
         // Existence and ownership first: a stranger's upload is not even decoded.
@@ -144,79 +144,16 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, TimePro
             if (bank is null) return Error.NotFound("bank");
             if (bank.owner_org_id != caller.OrganizationId.ToString()) return Error.Forbidden("Only the bank's owner adds entries.");
         }
-        string signal;
-        int? quality = null;
-        switch (signalType)
-        {
-            case SignalTypes.Md5: signal = ExactHashes.Md5Hex(file.Span); break;
-            case SignalTypes.Sha256: signal = ExactHashes.Sha256Hex(file.Span); break;
-            case SignalTypes.VideoMd5 or SignalTypes.Vpdq when VideoSniffer.Sniff(file.Span) is null:
-                return Error.Invalid("file", VideoSniffer.Refusal(file.Span));
-            case SignalTypes.VideoMd5: signal = ExactHashes.Md5Hex(file.Span); break;
-            case SignalTypes.Vpdq:
-                var video = await VideoHasher.HashAsync(file, hashing.Video, log, ct);
-                if (video.Error is not null) return VideoError(video.Error);
-                signal = VideoSignature.Format(video.Frames!);
-                break;
-            case SignalTypes.Text:
-                var decoded = DecodeText(file);
-                if (!decoded.IsSuccess) return decoded.Error!;
-                var textSignal = TextHash(decoded.Value, hashing, "file");
-                if (!textSignal.IsSuccess) return textSignal.Error!;
-                signal = textSignal.Value;
-                break;
-            default:
-                var pdq = PdqHasher.HashImage(file.Span, hashing.Limits);
-                if (!pdq.IsSuccess) return FileError(pdq.Error!);
-                if (pdq.Quality < SignalTypes.MinPdqQuality)
-                    return Error.Invalid("file", $"the image's PDQ quality is {pdq.Quality}: below {SignalTypes.MinPdqQuality} a hash is too weak to match on (flat or tiny images), so it is refused");
-                signal = pdq.Hash.ToString();
-                quality = pdq.Quality;
-                break;
-        }
-        return await AddAsync(caller, bankName, signalType, signal, quality, request.Labels, request.Source, request.OrderItemId, "file", ct);
+        var entry = await files.EntryAsync(kinds.Find(request.SignalType), file, request.FileName, ct);
+        if (!entry.IsSuccess) return entry.Error!;
+        return await AddAsync(caller, bankName, entry.Value, request.Labels, request.Source, request.OrderItemId, "file", ct);
     }
 
-    /// <summary>The text signal of a text, or why it cannot be one (too long, or too few words to match on).</summary>
-    internal static Result<string> TextHash(string text, HashingOptions hashing, string field = "text")
-    {
-        if (text.Length > hashing.MaxTextChars) return Error.Invalid(field, $"must be at most {hashing.MaxTextChars} characters");
-        var signature = TextSignature.Compute(text);
-        if (signature.Shingles < TextIndex.MinSharedShingles)
-            return Error.Invalid(field, $"has {signature.Shingles} distinct word triples after normalisation: at least {TextIndex.MinSharedShingles} are needed to match on");
-        return signature.ToString();
-    }
-
-    /// <summary>An uploaded .txt file as text: UTF-8 (a byte-order mark is skipped), refused when it is not valid UTF-8.</summary>
-    internal static Result<string> DecodeText(ReadOnlyMemory<byte> file)
-    {
-        try
-        {
-            var span = file.Span;
-            if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) span = span[3..];
-            return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(span);
-        }
-        catch (System.Text.DecoderFallbackException)
-        {
-            return Error.Invalid("file", "is not UTF-8 text");
-        }
-    }
-
-    /// <summary>A video that could not be hashed: 503 naming ffmpeg when it is missing, otherwise a problem naming the file (in our words, never ffmpeg's).</summary>
-    internal static Error VideoError(VideoError error) => error.Kind switch
-    {
-        VideoErrorKind.FfmpegMissing => new Error(ErrorKind.Unavailable, "Video hashing unavailable", error.Reason),
-        _ => Error.Invalid("file", error.Reason),
-    };
-
-    /// <summary>A decoding failure as a problem naming the file: too large is 413, anything else 400.</summary>
-    internal static Error FileError(DecodeError error) => error.Kind == DecodeErrorKind.FileTooLarge
-        ? new Error(ErrorKind.TooLarge, "File too large", error.Reason, new Dictionary<string, string[]> { ["file"] = [error.Reason] })
-        : Error.Invalid("file", error.Reason);
-
-    private async Task<Result<EntryView>> AddAsync(Caller caller, string bankName, string signalType, string signal, int? quality,
+    private async Task<Result<EntryView>> AddAsync(Caller caller, string bankName, SignalEntry entry,
         EntryLabels? labels, string? source, Guid? orderItemId, string how, CancellationToken ct)
     {
+        // Text only here, at the edge to SQL and the audit log.
+        var (signalType, signal, quality) = (entry.Signal.Kind.Name, entry.Signal.Text, entry.Quality);
         long seq = 0;
         var result = await db.WriteAsync<EntryView>(async (c, tx) =>
         {

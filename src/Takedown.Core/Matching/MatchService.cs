@@ -2,7 +2,7 @@ using Dapper;
 using Microsoft.Extensions.Logging;
 using Takedown.Core.Banks;
 using Takedown.Core.Common;
-using Takedown.Core.Hashing;
+using Takedown.Core.Signals;
 using Takedown.Core.Organizations;
 using Takedown.Core.Storage;
 
@@ -52,12 +52,12 @@ public sealed record FileMatchResponse(IReadOnlyList<MatchView> Matches, FileHas
 public sealed record BatchMatchResponse(IReadOnlyList<MatchResponse> Results);
 
 /// <summary>
-/// Looks signals up in every bank the caller may use: PDQ through the in-memory index (all hits
-/// within the radius), MD5 and SHA-256 through the SQL index on (signal_type, signal). Only
-/// matchable entries (enabled, and not called a false positive by their owner) ever match, and never
+/// Looks signals up in every bank the caller may use: kinds with an in-memory index (pdq, text, vpdq) through
+/// <see cref="MatchIndex"/>, exact kinds (md5, sha256, url, ...) through the SQL index on (signal_type, signal).
+/// Only matchable entries (enabled, and not called a false positive by their owner) ever match, and never
 /// an entry suppressed for the caller (one built from content the caller's organisation reinstated).
 /// </summary>
-public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions hashing, ILogger<MatchService> log)
+public sealed class MatchService(IDatabase db, MatchIndex index, SignalKinds kinds, FileSignals files, TextKind texts, ILogger<MatchService> log)
 {
     public const int MaxBatch = 1000;
 
@@ -67,16 +67,16 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
         var radius = ValidateRadius(v, request.Radius);
         if (request.Text is not null)
         {
-            if (request.SignalType is not null && request.SignalType != SignalTypes.Text) v.Add("text", "is only given for signal_type text");
+            if (request.SignalType is not null && request.SignalType != texts.Name) v.Add("text", "is only given for signal_type text");
             if (request.Signal is not null) v.Add("signal", "give either the text or a signal, not both");
             if (!v.IsValid) return v.ToError();
-            var text = TextQuery(request.Text, "text");
+            var text = texts.Queries(request.Text, "text");
             if (!text.IsSuccess) return text.Error!;
             return (await LookUpAsync(caller, [text.Value], radius, ct))[0];
         }
         var query = ValidateSignal(v, "", request.SignalType, request.Signal);
         if (!v.IsValid) return v.ToError();
-        var results = await LookUpAsync(caller, [Expand(query!.Value)], radius, ct);
+        var results = await LookUpAsync(caller, [Expand(query!)], radius, ct);
         return results[0];
     }
 
@@ -89,7 +89,7 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
         if (!v.IsValid) return v.ToError();
         var queries = request.Signals!.Select((s, i) => ValidateSignal(v, $"signals[{i}].", s?.SignalType, s?.Signal)).ToList();
         if (!v.IsValid) return v.ToError();
-        var results = await LookUpAsync(caller, queries.Select(q => Expand(q!.Value)).ToList(), radius, ct);
+        var results = await LookUpAsync(caller, queries.Select(q => Expand(q!)).ToList(), radius, ct);
         return new BatchMatchResponse(results);
     }
 
@@ -104,116 +104,73 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
         if (!v.IsValid) return v.ToError();
         var queries = (signals ?? []).Select((s, i) => ValidateSignal(v, $"signals[{i}].", s?.SignalType, s?.Signal)).ToList();
         if (!v.IsValid) return v.ToError();
-        var group = queries.SelectMany(q => Expand(q!.Value)).ToList();
+        var group = queries.SelectMany(q => Expand(q!)).ToList();
         if (text is not null)
         {
-            var signatures = TextQuery(text, "text");
+            var signatures = texts.Queries(text, "text");
             if (!signatures.IsSuccess) return signatures.Error!;
             group.AddRange(signatures.Value);
         }
         if (group.Count == 0) return Array.Empty<MatchView>();
-        return (await LookUpAsync(caller, [group.ToArray()], PdqIndex.DefaultRadius, ct))[0].Matches.ToList();
+        return (await LookUpAsync(caller, [group], PdqIndex.DefaultRadius, ct))[0].Matches.ToList();
     }
 
     /// <summary>
-    /// Hashes an uploaded file and looks up its MD5, SHA-256 and all eight dihedral PDQ hashes, so
-    /// rotated and mirrored copies are caught. A file that is not an image still matches exactly. A video
-    /// (recognised by its bytes) is hashed with vPDQ; a playlist or manifest, or a file named as a video whose
-    /// bytes are not a container we accept, is refused before ffmpeg runs.
+    /// Hashes an uploaded file as <see cref="FileSignals"/> recognises it and looks up every signal it gives: MD5,
+    /// SHA-256 and all eight dihedral PDQ hashes of an image (so rotated and mirrored copies are caught; a file that
+    /// is not an image still matches exactly), vPDQ of a video (recognised by its bytes), text of a .txt file. A
+    /// playlist or manifest, or a file named as a video whose bytes are not a container we accept, is refused before ffmpeg runs.
     /// </summary>
     public async Task<Result<FileMatchResponse>> MatchFileAsync(Caller caller, ReadOnlyMemory<byte> file, int? radiusValue, CancellationToken ct, string? fileName = null)
     {
         var v = new Validator();
         var radius = ValidateRadius(v, radiusValue);
         if (!v.IsValid) return v.ToError();
-        if (file.Length > hashing.MaxUploadBytes) return BanksService.FileError(new DecodeError(DecodeErrorKind.FileTooLarge, $"file too large: {file.Length} bytes exceeds the {hashing.MaxUploadBytes}-byte limit"));
-        if (file.IsEmpty) return Error.Invalid("file", "empty file");
-        var md5 = ExactHashes.Md5Hex(file.Span);
-        var sha256 = ExactHashes.Sha256Hex(file.Span);
-        var queries = new List<(string Type, string Signal)> { (SignalTypes.Md5, md5), (SignalTypes.Sha256, sha256) };
-        if (fileName is not null && fileName.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
-        {
-            var decoded = BanksService.DecodeText(file);
-            if (!decoded.IsSuccess) return decoded.Error!;
-            var text = TextQuery(decoded.Value, "file");
-            if (!text.IsSuccess) return text.Error!;
-            queries.AddRange(text.Value);
-            var textResults = await LookUpAsync(caller, [queries.ToArray()], radius, ct);
-            return new FileMatchResponse(textResults[0].Matches, new FileHashes(null, null, md5, sha256, "not an image (a .txt file, matched as text)")
-                { Text = text.Value[0].Signal });
-        }
-        if (VideoSniffer.Sniff(file.Span) is null && (VideoSniffer.IsDeclaredVideo(fileName) || VideoSniffer.Manifest(file.Span) is not null))
-            return Error.Invalid("file", VideoSniffer.Refusal(file.Span));
-        if (VideoSniffer.Sniff(file.Span) is not null)
-        {
-            var video = await VideoHasher.HashAsync(file, hashing.Video, log, ct);
-            if (video.Error is not null) return BanksService.VideoError(video.Error);
-            queries.Add((SignalTypes.VideoMd5, md5));
-            var videoResults = await LookUpAsync(caller, [queries.ToArray()], radius, ct, video.Frames);
-            return new FileMatchResponse(videoResults[0].Matches, new FileHashes(null, null, md5, sha256, "not an image (a video, matched as vpdq)")
-                { VideoFrames = video.Frames!.Count, VideoFramesDecoded = video.Decoded });
-        }
-        var pdq = PdqHasher.HashImage(file.Span, hashing.Limits, includeDihedral: true);
-        if (pdq.IsSuccess && pdq.Quality >= SignalTypes.MinPdqQuality)
-            queries.AddRange(pdq.Dihedral!.All.Distinct().Select(h => (SignalTypes.Pdq, h.ToString())));
-        var results = await LookUpAsync(caller, [queries.ToArray()], radius, ct);
-        return new FileMatchResponse(results[0].Matches,
-            new FileHashes(pdq.IsSuccess ? pdq.Hash.ToString() : null, pdq.IsSuccess ? pdq.Quality : null, md5, sha256, pdq.Error?.Reason));
+        var query = await files.QueryAsync(file, fileName, ct);
+        if (!query.IsSuccess) return query.Error!;
+        var results = await LookUpAsync(caller, [query.Value.Signals], radius, ct);
+        return new FileMatchResponse(results[0].Matches, query.Value.Hashes);
     }
 
     /// <summary>One answer per group of signals (a group is one query: a signal, or a file's several hashes), best match per entry.</summary>
-    private async Task<List<MatchResponse>> LookUpAsync(Caller caller, IReadOnlyList<(string Type, string Signal)[]> groups, int radius, CancellationToken ct,
-        IReadOnlyList<VideoFrame>? videoFrames = null)
+    private async Task<List<MatchResponse>> LookUpAsync(Caller caller, IReadOnlyList<IReadOnlyList<Signal>> groups, int radius, CancellationToken ct)
     {
         var videoShares = new Dictionary<long, (double Query, double Bank)>();
         var hits = new List<Dictionary<long, int>>(groups.Count);
         await using var c = await db.OpenAsync(ct);
         // Exact signals go through the (signal_type, signal) index, a few hundred at a time.
         var exactSeqs = new Dictionary<(string, string), List<long>>();
-        foreach (var byType in groups.SelectMany(g => g).Where(q => q.Type is not (SignalTypes.Pdq or SignalTypes.Text or SignalTypes.Vpdq)).Distinct().GroupBy(q => q.Type))
+        foreach (var byKind in groups.SelectMany(g => g).Where(q => !index.Indexes(q.Kind)).GroupBy(q => q.Kind.Name))
         {
-            foreach (var chunk in byType.Select(q => q.Signal).Chunk(400))
+            foreach (var chunk in byKind.Select(q => q.Text).Distinct().Chunk(400))
             {
                 var rows = await c.QueryAsync<(long seq, string signal)>(
                     $"SELECT seq, signal FROM bank_entries WHERE signal_type = @type AND {Sql.In(c, "signal", "@signals")} AND enabled = 1 AND owner_false_positive = 0",
-                    new { type = byType.Key, signals = chunk });
+                    new { type = byKind.Key, signals = chunk });
                 foreach (var (seq, signal) in rows)
                 {
-                    if (!exactSeqs.TryGetValue((byType.Key, signal), out var list)) exactSeqs[(byType.Key, signal)] = list = [];
+                    if (!exactSeqs.TryGetValue((byKind.Key, signal), out var list)) exactSeqs[(byKind.Key, signal)] = list = [];
                     list.Add(seq);
                 }
             }
         }
+        var found = new List<SignalHit>();
         foreach (var group in groups)
         {
             var best = new Dictionary<long, int>();
-            var texts = group.Where(q => q.Type == SignalTypes.Text).Select(q => TextSignature.TryParse(q.Signal, out var t) ? t : null)
-                .OfType<TextSignature>().ToList();
-            var videos = group.Where(q => q.Type == SignalTypes.Vpdq).Select(q => VideoSignature.TryParse(q.Signal, out var f) ? f : null)
-                .OfType<List<VideoFrame>>().ToList();
-            if (videoFrames is not null) videos.Add(videoFrames.ToList());
-            foreach (var frames in videos)
-                foreach (var m in index.MatchVideo(frames, hashing.Video))
-                {
-                    best[m.Id] = best.TryGetValue(m.Id, out var d) ? Math.Min(d, m.Distance) : m.Distance;
-                    videoShares[m.Id] = (m.QueryMatched, m.BankMatched);
-                }
-            if (texts.Count > 0)
-                foreach (var m in index.MatchText(texts, hashing.MinTextOverlap))
-                    best[m.Id] = best.TryGetValue(m.Id, out var d) ? Math.Min(d, m.Distance) : m.Distance;
-            foreach (var (type, signal) in group)
+            foreach (var byKind in group.Where(q => index.Indexes(q.Kind)).GroupBy(q => q.Kind))
             {
-                if (type is SignalTypes.Text or SignalTypes.Vpdq) continue;
-                if (type == SignalTypes.Pdq)
+                found.Clear();
+                index.Match(byKind.Key, byKind.ToList(), radius, found);
+                foreach (var m in found)
                 {
-                    foreach (var m in index.Match(PdqHash.Parse(signal), radius))
-                        best[m.Id] = best.TryGetValue(m.Id, out var d) ? Math.Min(d, m.Distance) : m.Distance;
-                }
-                else if (exactSeqs.TryGetValue((type, signal), out var seqs))
-                {
-                    foreach (var seq in seqs) best[seq] = 0;
+                    best[m.Seq] = best.TryGetValue(m.Seq, out var d) ? Math.Min(d, m.Distance) : m.Distance;
+                    if (m is { QueryShare: { } q, BankShare: { } b }) videoShares[m.Seq] = (q, b);
                 }
             }
+            foreach (var query in group)
+                if (exactSeqs.TryGetValue((query.Kind.Name, query.Text), out var seqs))
+                    foreach (var seq in seqs) best[seq] = 0;
             hits.Add(best);
         }
 
@@ -246,18 +203,8 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
         return responses;
     }
 
-    /// <summary>A URL is looked up by its canonical form under both schemes and by each enclosing domain.</summary>
-    private static (string Type, string Signal)[] Expand((string Type, string Signal) query) =>
-        query.Type == SignalTypes.Url ? UrlSignals.LookupKeys(query.Signal).Select(k => (SignalTypes.Url, k)).ToArray() : [query];
-
-    /// <summary>The signatures of a query text (the whole, then windows of long texts), or why it cannot be matched.</summary>
-    private Result<(string Type, string Signal)[]> TextQuery(string text, string field)
-    {
-        if (text.Length > hashing.MaxTextChars) return Error.Invalid(field, $"must be at most {hashing.MaxTextChars} characters");
-        var signatures = TextIndex.QuerySignatures(text);
-        if (signatures[0].Shingles == 0) return Error.Invalid(field, "has no words to match on");
-        return signatures.Select(s => (SignalTypes.Text, s.ToString())).ToArray();
-    }
+    /// <summary>What to look up for a signal (a URL: its canonical form under both schemes and each enclosing domain).</summary>
+    private static IReadOnlyList<Signal> Expand(Signal query) => query.Kind.LookupKeys(query).ToList();
 
     private static int ValidateRadius(Validator v, int? radius)
     {
@@ -265,16 +212,13 @@ public sealed class MatchService(IDatabase db, MatchIndex index, HashingOptions 
         return radius ?? PdqIndex.DefaultRadius;
     }
 
-    private static (string Type, string Signal)? ValidateSignal(Validator v, string prefix, string? type, string? signal)
+    private Signal? ValidateSignal(Validator v, string prefix, string? type, string? signal)
     {
-        if (!v.OneOf(prefix + "signal_type", type, SignalTypes.All)) return null;
+        if (!v.OneOf(prefix + "signal_type", type, kinds.Names)) return null;
         if (!v.Require(prefix + "signal", signal)) return null;
-        var normalized = SignalTypes.Normalize(type!, signal);
-        if (normalized is null)
-        {
-            v.Add(prefix + "signal", SignalTypes.FormatOf(type!));
-            return null;
-        }
-        return (type!, normalized);
+        var kind = kinds.Find(type)!;
+        var parsed = kind.Parse(signal);
+        if (parsed is null) v.Add(prefix + "signal", kind.FormatProblem);
+        return parsed;
     }
 }

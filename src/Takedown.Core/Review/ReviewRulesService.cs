@@ -6,6 +6,7 @@ using Takedown.Core.Banks;
 using Takedown.Core.Common;
 using Takedown.Core.Matching;
 using Takedown.Core.Organizations;
+using Takedown.Core.Signals;
 using Takedown.Core.Storage;
 
 namespace Takedown.Core.Review;
@@ -15,7 +16,7 @@ namespace Takedown.Core.Review;
 /// and changes its rules; <c>remove</c> needs <c>allow_automatic_removal: true</c>, so nothing is
 /// removed without a person unless the platform said so in that very rule.
 /// </summary>
-public sealed class ReviewRulesService(IDatabase db, TimeProvider clock, ILogger<ReviewRulesService> log)
+public sealed class ReviewRulesService(IDatabase db, SignalKinds kinds, TimeProvider clock, ILogger<ReviewRulesService> log)
 {
     public const int MaxRules = 200;
     public const int MaxDistance = 100;
@@ -129,14 +130,14 @@ public sealed class ReviewRulesService(IDatabase db, TimeProvider clock, ILogger
         && (rule.bank is null || rule.bank == m.Bank)
         && (rule.label is null || rule.label == m.Labels.Behaviour);
 
-    private static Validator Validate(RuleRequest r)
+    private Validator Validate(RuleRequest r)
     {
         var v = new Validator();
-        v.OneOf("signal_type", r.SignalType, SignalTypes.All);
+        v.OneOf("signal_type", r.SignalType, kinds.Names);
         if (r.MaxDistance is { } d && (d < 0 || d > MaxDistance))
             v.Add("max_distance", $"must be between 0 and {MaxDistance} (PDQ bits, or for text 100 minus the overlap in percent)");
-        else if (r.SignalType == SignalTypes.Pdq && r.MaxDistance > Matching.PdqIndex.DefaultRadius)
-            v.Add("max_distance", $"must be at most {Matching.PdqIndex.DefaultRadius} for pdq: checks match PDQ within {Matching.PdqIndex.DefaultRadius} bits, so a wider rule would never apply");
+        else if (r.MaxDistance is { } max && kinds.Find(r.SignalType)?.RuleDistanceProblem(max) is { } problem)
+            v.Add("max_distance", problem);
         if (r.Bank is not null && string.IsNullOrWhiteSpace(r.Bank)) v.Add("bank", "must be a bank name, or left out for any bank");
         v.MaxLength("bank", r.Bank, 200);
         v.OneOf("label", r.Label, Behaviours.All, required: false);

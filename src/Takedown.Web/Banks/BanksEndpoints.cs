@@ -94,7 +94,7 @@ internal static class BanksEndpoints
                 item = parsed;
             }
             var labels = f.Field("entity") is null && f.Field("behaviour") is null ? null : new EntryLabels(f.Field("entity"), f.Field("behaviour"));
-            result = await banks.AddFileEntryAsync(user.ToCaller(), name, new AddFileEntryRequest(f.Field("signal_type"), labels, f.Field("source"), item), f.File, ct);
+            result = await banks.AddFileEntryAsync(user.ToCaller(), name, new AddFileEntryRequest(f.Field("signal_type"), labels, f.Field("source"), item, f.FileName), f.File, ct);
         }
         else
         {

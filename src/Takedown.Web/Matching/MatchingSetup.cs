@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Takedown.Core.Hashing;
 using Takedown.Core.Matching;
+using Takedown.Core.Signals;
 using Takedown.Web.Common;
 
 namespace Takedown.Web.Matching;
@@ -10,7 +11,7 @@ internal static class MatchingSetup
 {
     /// <summary>
     /// Hashing limits (section Hashing: MaxUploadBytes up to 2 GiB, MaxImagePixels up to 10⁹, MinTextOverlap, MaxTextChars),
-    /// the request body limit they imply, the match index and the match service.
+    /// the request body limit they imply, the signal kinds, the match index and the match service.
     /// </summary>
     public static IServiceCollection AddMatching(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,6 +24,7 @@ internal static class MatchingSetup
         // Room for the largest upload plus its multipart framing; the upload reader applies the exact limit.
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<HashingOptions>>((k, hashing) =>
             k.Limits.MaxRequestBodySize = Math.Max(64L * 1024 * 1024, hashing.Value.MaxUploadBytes + 1024 * 1024));
+        services.AddSignals();
         services.AddSingleton<MatchIndex>();
         services.AddSingleton<MatchService>();
         return services;
