@@ -95,7 +95,10 @@ public static class TakedownApp
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<IDatabase>(sp => new SignalingDatabase(DatabaseFactory.Create(storage.Data, storage.Database), sp.GetRequiredService<OutboxSignal>()));
+        // What follows a durable commit: the outbox signal wakes senders and long polls, the match index catches up on bank changes.
+        services.AddSingleton<ICommitObserver>(sp => sp.GetRequiredService<OutboxSignal>());
+        services.AddSingleton<ICommitObserver, IndexFollower>();
+        services.AddSingleton<IDatabase>(sp => new EffectsDatabase(DatabaseFactory.Create(storage.Data, storage.Database), sp.GetServices<ICommitObserver>));
         services.AddSingleton<OrganizationsService>();
         services.AddSingleton<PlatformsService>();
         services.AddSingleton<OrdersService>();

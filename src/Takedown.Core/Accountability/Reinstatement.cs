@@ -29,10 +29,10 @@ public static class ReinstatementCauses
 internal static class Reinstatement
 {
     /// <summary>
-    /// What the transaction changed: the caller's own bank entries that stopped matching (their index slots must be refreshed
-    /// after commit), the owner reviews opened for entries of others, and the listings flagged.
+    /// What the transaction changed: the caller's own bank entries that stopped matching (the match index follows when it
+    /// commits), the owner reviews opened for entries of others, and the listings flagged.
     /// </summary>
-    internal sealed record Outcome(IReadOnlyList<long> BankEntrySeqs, int OwnerReviews, int Listings);
+    internal sealed record Outcome(int BankEntries, int OwnerReviews, int Listings);
 
     public static bool CanReinstate(string status) => status is ItemStatuses.Removed or ItemStatuses.Disabled;
 
@@ -54,7 +54,7 @@ internal static class Reinstatement
             order = await OrderStore.LoadViewAsync(c, tx, orderId, now),
         }, Guid.Parse(orderId));
 
-        var seqs = new List<long>();
+        var ownEntries = 0;
         var reviews = 0;
         foreach (var (bank, entry) in await BankStore.EntriesFromItemAsync(c, tx, itemId))
         {
@@ -63,7 +63,7 @@ internal static class Reinstatement
                 // The reinstating organisation's own entry: its own false_positive, reversible, audited as itself.
                 await BanksService.ApplyOpinionAsync(c, tx, now, actor, bank, entry, Opinions.FalsePositive,
                     why: new { reinstated_item_id = Guid.Parse(itemId), because, cause_id = causeId });
-                seqs.Add(entry.seq);
+                ownEntries++;
             }
             else
             {
@@ -83,6 +83,6 @@ internal static class Reinstatement
             await AuditLog.AppendAsync(c, tx, now, actor, "blocklist.flagged_for_review", subjectId: Guid.Parse(listing),
                 data: new { reinstated_item_id = Guid.Parse(itemId), because, cause_id = causeId }, platformVisible: false);
         }
-        return new Outcome(seqs, reviews, listings.Count);
+        return new Outcome(ownEntries, reviews, listings.Count);
     }
 }

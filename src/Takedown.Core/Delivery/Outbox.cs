@@ -47,7 +47,7 @@ public static class Outbox
                 VALUES (@id, @endpoint, @seq, 'pending', 0, @at, @at, NULL)
                 """, new { id = Guid.CreateVersion7().ToString(), endpoint = endpointId, seq, at }, tx);
         }
-        OutboxSignal.Touched.Value?.Add(orgId);
+        CommitEffects.Raise(new OutboxEnqueued(orgId));
         // Other nodes' long polls and senders wake when this commits.
         await ChangeNotifications.NotifyAsync(c, tx);
         return id;
