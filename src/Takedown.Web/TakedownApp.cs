@@ -104,6 +104,8 @@ public static class TakedownApp
         services.AddSingleton<OrdersService>();
         services.AddSingleton<ItemActionsService>();
         services.AddSingleton<DeconflictionService>();
+        services.AddSingleton<IHeldOrders, HeldOrders>();
+        services.AddSingleton<IDeliveryReceipts, OrderDelivery>();
         services.AddSingleton<BlocklistService>();
         services.AddSingleton<ComplaintsService>();
         services.AddSingleton<ScrutinyService>();
