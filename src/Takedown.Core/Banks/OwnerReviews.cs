@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Takedown.Core.Audit;
 using Takedown.Core.Common;
 using Takedown.Core.Delivery;
-using Takedown.Core.Matching;
 using Takedown.Core.Organizations;
 using Takedown.Core.Storage;
 
