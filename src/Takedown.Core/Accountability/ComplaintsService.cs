@@ -15,7 +15,7 @@ namespace Takedown.Core.Accountability;
 /// <see cref="ResponseTime"/>. The issuing authority sees the complaints on its orders; anyone else gets 404.
 /// A complaint decided <c>reinstated</c> puts the item back everywhere (<see cref="Reinstatement"/>).
 /// </summary>
-public sealed class ComplaintsService(IDatabase db, BanksService banks, BanksOptions bankOptions, TimeProvider clock, ILogger<ComplaintsService> log)
+public sealed class ComplaintsService(IDatabase db, BanksOptions bankOptions, TimeProvider clock, ILogger<ComplaintsService> log)
 {
     /// <summary>Art. 10(2): the platform answers within two weeks of receiving the complaint.</summary>
     public static readonly TimeSpan ResponseTime = TimeSpan.FromDays(14);
@@ -103,8 +103,7 @@ public sealed class ComplaintsService(IDatabase db, BanksService banks, BanksOpt
             AccountabilityLog.ComplaintDecided(log, id, request.Outcome!);
             if (travelled is not null)
             {
-                await banks.RefreshIndexAsync(travelled.BankEntrySeqs, ct);
-                AccountabilityLog.Reinstated(log, result.Value.ItemId, ReinstatementCauses.Complaint, travelled.BankEntrySeqs.Count, travelled.OwnerReviews, travelled.Listings);
+                AccountabilityLog.Reinstated(log, result.Value.ItemId, ReinstatementCauses.Complaint, travelled.BankEntries, travelled.OwnerReviews, travelled.Listings);
             }
         }
         return result;

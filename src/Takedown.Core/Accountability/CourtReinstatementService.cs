@@ -37,7 +37,7 @@ public sealed record CourtReinstatementView(
 /// issuing authority. It travels back exactly like a complaint or scrutiny reinstatement (<see cref="Reinstatement"/>).
 /// The issuing authority may contest it; the contest is recorded, audited and shown, and the item stays reinstated.
 /// </summary>
-public sealed class CourtReinstatementService(IDatabase db, BanksService banks, BanksOptions bankOptions, TimeProvider clock, ILogger<CourtReinstatementService> log)
+public sealed class CourtReinstatementService(IDatabase db, BanksOptions bankOptions, TimeProvider clock, ILogger<CourtReinstatementService> log)
 {
     internal sealed record Row(string id, string order_id, string item_id, string recorded_by_org, string? court, string court_reference, string? explanation,
         string created_at, string? contested_at, string? contested_by_org_id, string? contest_reasons);
@@ -79,13 +79,12 @@ public sealed class CourtReinstatementService(IDatabase db, BanksService banks, 
                 court, reference);
             return ToView(await LoadAsync(c, tx, id.ToString())) with
             {
-                BankEntries = travelled.BankEntrySeqs.Count, OwnerReviews = travelled.OwnerReviews, ListingsFlagged = travelled.Listings,
+                BankEntries = travelled.BankEntries, OwnerReviews = travelled.OwnerReviews, ListingsFlagged = travelled.Listings,
             };
         }, ct);
         if (result.IsSuccess && travelled is not null)
         {
-            await banks.RefreshIndexAsync(travelled.BankEntrySeqs, ct);
-            AccountabilityLog.Reinstated(log, itemId, ReinstatementCauses.Court, travelled.BankEntrySeqs.Count, travelled.OwnerReviews, travelled.Listings);
+            AccountabilityLog.Reinstated(log, itemId, ReinstatementCauses.Court, travelled.BankEntries, travelled.OwnerReviews, travelled.Listings);
         }
         return result;
     }

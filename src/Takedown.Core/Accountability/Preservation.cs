@@ -13,15 +13,6 @@ using Takedown.Core.Storage;
 
 namespace Takedown.Core.Accountability;
 
-/// <summary>Art. 6 TCO: removed or disabled content and its related data are preserved six months from the action.</summary>
-public static class Preservation
-{
-    public const int Months = 6;
-
-    /// <summary>The one place the preservation period is computed.</summary>
-    public static DateTimeOffset UntilAfter(DateTimeOffset actedAt) => actedAt.AddMonths(Months);
-}
-
 public sealed record PreservedHash(string? Algorithm, string? Value);
 
 public sealed record ExtendPreservationRequest(DateTimeOffset? Until, string? Reason);
@@ -82,7 +73,7 @@ public sealed partial class PreservationService(IDatabase db, EvidenceService ev
             var current = Time.Load(item.preserve_until!);
             if (request.Until!.Value <= current)
                 return Error.Invalid("until", $"must be later than the current preservation end ({Time.Store(current)})");
-            await c.ExecuteAsync("UPDATE order_items SET preserve_until = @until WHERE id = @id", new { until = Time.Store(request.Until.Value), id = item.id }, tx);
+            await Preservation.SetUntilAsync(c, tx, item.id, request.Until.Value);
             await c.ExecuteAsync(
                 """
                 INSERT INTO preservation_extensions (id, order_id, item_id, previous_until, until, reason, created_at, created_by)
@@ -109,7 +100,7 @@ public sealed partial class PreservationService(IDatabase db, EvidenceService ev
         {
             if (hold == (item.legal_hold is not null))
                 return Error.Conflict(hold ? "The item is already under a legal hold." : "The item is not under a legal hold.", "reason");
-            await c.ExecuteAsync("UPDATE order_items SET legal_hold = @hold WHERE id = @id", new { hold = hold ? request.Reason!.Trim() : null, id = item.id }, tx);
+            await Preservation.SetLegalHoldAsync(c, tx, item.id, hold ? request.Reason!.Trim() : null);
             await AuditLog.AppendAsync(c, tx, now, caller, hold ? "preservation.legal_hold_set" : "preservation.legal_hold_released",
                 orderId: orderId, itemId: itemId, data: new { reason = request.Reason!.Trim() });
             return null;
@@ -185,10 +176,8 @@ public sealed partial class PreservationService(IDatabase db, EvidenceService ev
             foreach (var item in due)
             {
                 // Another node may have swept the same item first.
-                if (await c.ExecuteAsync("UPDATE order_items SET preservation_ended_at = @now WHERE id = @id AND preservation_ended_at IS NULL",
-                        new { now = Time.Store(now), id = item.id }, tx) == 0) continue;
-                var files = (await c.QueryAsync<(string id, string sha256)>("SELECT id, sha256 FROM evidence WHERE item_id = @id ORDER BY id", new { id = item.id }, tx)).ToList();
-                await c.ExecuteAsync("DELETE FROM evidence WHERE item_id = @id", new { id = item.id }, tx);
+                if (!await Preservation.EndAsync(c, tx, item.id, now)) continue;
+                var files = await EvidenceService.DeleteRowsOfItemAsync(c, tx, item.id);
                 foreach (var f in files) shas.Add(f.sha256);
                 purged += files.Count;
                 await AuditLog.AppendAsync(c, tx, now, Caller.System, "preservation.purged", orderId: Guid.Parse(item.order_id), itemId: Guid.Parse(item.id),

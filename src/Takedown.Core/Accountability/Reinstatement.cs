@@ -3,7 +3,7 @@ using Dapper;
 using Takedown.Core.Audit;
 using Takedown.Core.Banks;
 using Takedown.Core.Common;
-using Takedown.Core.Delivery;
+using Takedown.Core.Blocklist;
 using Takedown.Core.Organizations;
 using Takedown.Core.Orders;
 
@@ -29,32 +29,20 @@ public static class ReinstatementCauses
 internal static class Reinstatement
 {
     /// <summary>
-    /// What the transaction changed: the caller's own bank entries that stopped matching (their index slots must be refreshed
-    /// after commit), the owner reviews opened for entries of others, and the listings flagged.
+    /// What the transaction changed: the caller's own bank entries that stopped matching (the match index follows when it
+    /// commits), the owner reviews opened for entries of others, and the listings flagged.
     /// </summary>
-    internal sealed record Outcome(IReadOnlyList<long> BankEntrySeqs, int OwnerReviews, int Listings);
+    internal sealed record Outcome(int BankEntries, int OwnerReviews, int Listings);
 
     public static bool CanReinstate(string status) => status is ItemStatuses.Removed or ItemStatuses.Disabled;
 
     public static async Task<Outcome> ApplyAsync(DbConnection c, DbTransaction tx, DateTimeOffset now, Caller actor,
         string orderId, string itemId, string because, Guid causeId, TimeSpan ownerReviewTime, string? court = null, string? courtReference = null)
     {
-        await c.ExecuteAsync(
-            "UPDATE order_items SET status = 'reinstated', reinstated_at = @now, reinstated_because = @because WHERE id = @id",
-            new { now = Time.Store(now), because, id = itemId }, tx);
-        await OrderStore.RefreshStatusAsync(c, tx, orderId, now);
-        await AuditLog.AppendAsync(c, tx, now, actor, "order.item_reinstated", orderId: Guid.Parse(orderId), itemId: Guid.Parse(itemId),
-            data: new { because, cause_id = causeId });
+        await ItemActionsService.RecordReinstatedAsync(c, tx, now, actor, orderId, itemId, because, causeId);
+        var platformId = await c.QuerySingleAsync<string>("SELECT platform_id FROM orders WHERE id = @id", new { id = orderId }, tx);
 
-        var order = await c.QuerySingleAsync<(string authority_id, string platform_id)>(
-            "SELECT authority_id, platform_id FROM orders WHERE id = @id", new { id = orderId }, tx);
-        await Outbox.EnqueueAsync(c, tx, now, Guid.Parse(order.authority_id), EventTypes.OrderItemReinstated, new
-        {
-            order_id = Guid.Parse(orderId), item_id = Guid.Parse(itemId), because, cause_id = causeId, reinstated_at = now,
-            order = await OrderStore.LoadViewAsync(c, tx, orderId, now),
-        }, Guid.Parse(orderId));
-
-        var seqs = new List<long>();
+        var ownEntries = 0;
         var reviews = 0;
         foreach (var (bank, entry) in await BankStore.EntriesFromItemAsync(c, tx, itemId))
         {
@@ -63,26 +51,18 @@ internal static class Reinstatement
                 // The reinstating organisation's own entry: its own false_positive, reversible, audited as itself.
                 await BanksService.ApplyOpinionAsync(c, tx, now, actor, bank, entry, Opinions.FalsePositive,
                     why: new { reinstated_item_id = Guid.Parse(itemId), because, cause_id = causeId });
-                seqs.Add(entry.seq);
+                ownEntries++;
             }
             else
             {
                 // Someone else's entry: it stops matching for the platform that put the content back, and only its owner decides for everyone.
-                await OwnerReviewsService.OpenAsync(c, tx, now, actor, bank, entry, orderId, itemId, order.platform_id, because, causeId,
+                await OwnerReviewsService.OpenAsync(c, tx, now, actor, bank, entry, orderId, itemId, platformId, because, causeId,
                     court, courtReference, ownerReviewTime);
                 reviews++;
             }
         }
 
-        var listings = (await c.QueryAsync<string>(
-            "SELECT id FROM blocklist_listings WHERE order_item_id = @itemId AND status <> 'delisted' ORDER BY id", new { itemId }, tx)).ToList();
-        foreach (var listing in listings)
-        {
-            await c.ExecuteAsync("UPDATE blocklist_listings SET reinstatement_flagged_at = @now, review_due_at = @now WHERE id = @id",
-                new { now = Time.Store(now), id = listing }, tx);
-            await AuditLog.AppendAsync(c, tx, now, actor, "blocklist.flagged_for_review", subjectId: Guid.Parse(listing),
-                data: new { reinstated_item_id = Guid.Parse(itemId), because, cause_id = causeId }, platformVisible: false);
-        }
-        return new Outcome(seqs, reviews, listings.Count);
+        var listings = await BlocklistService.FlagForReviewAsync(c, tx, now, actor, itemId, because, causeId);
+        return new Outcome(ownEntries, reviews, listings);
     }
 }

@@ -19,7 +19,7 @@ namespace Takedown.Core.Accountability;
 /// decides within <see cref="DecisionTime"/>; <c>infringes</c> reinstates every removed or disabled item.
 /// Visible to the platform, the issuing authority and the authorities of that Member State; 404 to anyone else.
 /// </summary>
-public sealed class ScrutinyService(IDatabase db, BanksService banks, BanksOptions bankOptions, TimeProvider clock, ILogger<ScrutinyService> log)
+public sealed class ScrutinyService(IDatabase db, BanksOptions bankOptions, TimeProvider clock, ILogger<ScrutinyService> log)
 {
     /// <summary>Art. 4(3): within 48 hours of receiving the order.</summary>
     public static readonly TimeSpan RequestWindow = TimeSpan.FromHours(48);
@@ -99,7 +99,6 @@ public sealed class ScrutinyService(IDatabase db, BanksService banks, BanksOptio
         v.OneOf("outcome", request.Outcome, ScrutinyOutcomes.All);
         if (v.Require("reasons", request.Reasons)) v.MaxLength("reasons", request.Reasons, 20_000);
         if (!v.IsValid) return v.ToError();
-        var seqs = new List<long>();
         var result = await db.WriteAsync<ScrutinyView>(async (c, tx) =>
         {
             var row = await FindAsync(c, tx, id, caller.OrganizationId);
@@ -124,8 +123,7 @@ public sealed class ScrutinyService(IDatabase db, BanksService banks, BanksOptio
                     "SELECT id, status FROM order_items WHERE order_id = @order ORDER BY position", new { order = row.order_id }, tx);
                 foreach (var item in items.Where(i => Reinstatement.CanReinstate(i.status)))
                 {
-                    var travelled = await Reinstatement.ApplyAsync(c, tx, now, caller, row.order_id, item.id, ReinstatementCauses.Scrutiny, id, bankOptions.OwnerReviewTime);
-                    seqs.AddRange(travelled.BankEntrySeqs);
+                    await Reinstatement.ApplyAsync(c, tx, now, caller, row.order_id, item.id, ReinstatementCauses.Scrutiny, id, bankOptions.OwnerReviewTime);
                 }
             }
             var view = await LoadAsync(c, tx, row.id, now);
@@ -133,11 +131,7 @@ public sealed class ScrutinyService(IDatabase db, BanksService banks, BanksOptio
             await Outbox.EnqueueAsync(c, tx, now, Guid.Parse(row.authority_id), EventTypes.ScrutinyDecided, view, Guid.Parse(row.order_id));
             return view;
         }, ct);
-        if (result.IsSuccess)
-        {
-            await banks.RefreshIndexAsync(seqs, ct);
-            AccountabilityLog.ScrutinyDecided(log, id, request.Outcome!);
-        }
+        if (result.IsSuccess) AccountabilityLog.ScrutinyDecided(log, id, request.Outcome!);
         return result;
     }
 

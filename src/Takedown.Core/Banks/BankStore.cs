@@ -114,7 +114,16 @@ internal static class BankStore
         await Sql.LockSequencedWritesAsync(c, tx);
         await c.ExecuteAsync("INSERT INTO bank_changes (bank_id, entry_id, change, at) VALUES (@bankId, @entryId, @change, @at)",
             new { bankId, entryId, change, at = Time.Store(at) }, tx);
-        // Other nodes copy the change into their match index when this commits.
+        // This node's match index catches up once this commits (before the caller is answered); other nodes when notified.
+        CommitEffects.Raise(BankEntriesChanged.Fact);
         await ChangeNotifications.NotifyAsync(c, tx);
     }
+}
+
+/// <summary>The fact, raised inside a write, that it recorded bank changes (which ones is in bank_changes, by sequence).</summary>
+public sealed record BankEntriesChanged
+{
+    public static readonly BankEntriesChanged Fact = new();
+
+    private BankEntriesChanged() { }
 }

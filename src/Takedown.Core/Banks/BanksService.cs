@@ -16,7 +16,7 @@ namespace Takedown.Core.Banks;
 /// Banks, their entries, members' opinions and the incremental feed. The owner adds, disables and
 /// re-enables entries (never deletes them); members read, sync and give opinions; anyone else gets 404.
 /// </summary>
-public sealed partial class BanksService(IDatabase db, MatchIndex index, SignalKinds kinds, FileSignals files, TextKind texts, TimeProvider clock,
+public sealed partial class BanksService(IDatabase db, SignalKinds kinds, FileSignals files, TextKind texts, TimeProvider clock,
     ILogger<BanksService> log)
 {
     public const int MaxFeedPage = 1000;
@@ -154,7 +154,6 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, SignalK
     {
         // Text only here, at the edge to SQL and the audit log.
         var (signalType, signal, quality) = (entry.Signal.Kind.Name, entry.Signal.Text, entry.Quality);
-        long seq = 0;
         var result = await db.WriteAsync<EntryView>(async (c, tx) =>
         {
             var bank = await BankStore.FindUsableAsync(c, tx, bankName, caller.OrganizationId);
@@ -170,11 +169,10 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, SignalK
             if (existing is not null) return Error.Conflict($"The bank already holds this signal (entry {existing}).", "signal");
             var now = Time.Now(clock);
             var id = Guid.CreateVersion7();
-            seq = await c.ExecuteScalarAsync<long>(
+            await c.ExecuteAsync(
                 """
                 INSERT INTO bank_entries (id, bank_id, signal_type, signal, quality, entity, behaviour, source, added_by_org_id, added_by_key_id, added_at, order_item_id)
                 VALUES (@id, @bank, @signalType, @signal, @quality, @entity, @behaviour, @source, @org, @key, @now, @item)
-                RETURNING seq
                 """,
                 new
                 {
@@ -188,7 +186,6 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, SignalK
             return BankStore.ToView((await BankStore.FindEntryAsync(c, tx, bank.id, id))!);
         }, ct);
         if (!result.IsSuccess) return result;
-        await index.RefreshAsync(seq, ct);
         BanksLog.EntryAdded(log, result.Value.Id, signalType);
         return result;
     }
@@ -205,15 +202,13 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, SignalK
     /// <summary>Disables or re-enables an entry; it is never deleted, so a false positive is reversible and audited.</summary>
     public async Task<Result<EntryView>> SetEnabledAsync(Caller caller, string bankName, Guid entryId, bool enabled, CancellationToken ct)
     {
-        long seq = 0;
-        var result = await db.WriteAsync<EntryView>(async (c, tx) =>
+        return await db.WriteAsync<EntryView>(async (c, tx) =>
         {
             var bank = await BankStore.FindUsableAsync(c, tx, bankName, caller.OrganizationId);
             if (bank is null) return Error.NotFound("bank");
             var entry = await BankStore.FindEntryAsync(c, tx, bank.id, entryId);
             if (entry is null) return Error.NotFound("entry");
             if (bank.owner_org_id != caller.OrganizationId.ToString()) return Error.Forbidden("Only the bank's owner disables and enables entries.");
-            seq = entry.seq;
             if ((entry.enabled == 1) == enabled) return BankStore.ToView(entry);
             var now = Time.Now(clock);
             await c.ExecuteAsync("UPDATE bank_entries SET enabled = @on WHERE seq = @seq", new { on = enabled ? 1 : 0, entry.seq }, tx);
@@ -222,8 +217,6 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, SignalK
                 data: new { bank = bank.name });
             return BankStore.ToView((await BankStore.FindEntryAsync(c, tx, bank.id, entryId))!);
         }, ct);
-        if (result.IsSuccess) await index.RefreshAsync(seq, ct);
-        return result;
     }
 
     /// <summary>Records (or replaces) the caller's opinion; the owner's false_positive stops the entry matching until withdrawn.</summary>
@@ -232,24 +225,20 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, SignalK
         var v = new Validator();
         v.OneOf("opinion", request.Opinion, Opinions.All);
         if (!v.IsValid) return v.ToError();
-        long seq = 0;
-        var result = await db.WriteAsync<EntryView>(async (c, tx) =>
+        return await db.WriteAsync<EntryView>(async (c, tx) =>
         {
             var bank = await BankStore.FindUsableAsync(c, tx, bankName, caller.OrganizationId);
             if (bank is null) return Error.NotFound("bank");
             var entry = await BankStore.FindEntryAsync(c, tx, bank.id, entryId);
             if (entry is null) return Error.NotFound("entry");
-            seq = entry.seq;
             await ApplyOpinionAsync(c, tx, Time.Now(clock), caller, bank, entry, request.Opinion!);
             return BankStore.ToView((await BankStore.FindEntryAsync(c, tx, bank.id, entryId))!);
         }, ct);
-        if (result.IsSuccess) await index.RefreshAsync(seq, ct);
-        return result;
     }
 
     /// <summary>
     /// Records (or replaces) <paramref name="caller"/>'s opinion inside the caller's transaction; the owner's
-    /// false_positive stops the entry matching. The index must be refreshed for the entry's seq after commit.
+    /// false_positive stops the entry matching (the match index follows when the transaction commits).
     /// </summary>
     internal static async Task ApplyOpinionAsync(DbConnection c, DbTransaction tx, DateTimeOffset now, Caller caller,
         BankStore.BankRow bank, BankStore.EntryRow entry, string opinion, object? why = null)
@@ -273,12 +262,6 @@ public sealed partial class BanksService(IDatabase db, MatchIndex index, SignalK
                     falsePositive ? BankChanges.FalsePositive : BankChanges.FalsePositiveWithdrawn, now);
             }
         }
-    }
-
-    /// <summary>Brings the in-memory index up to date with entries changed by a committed transaction.</summary>
-    internal async Task RefreshIndexAsync(IEnumerable<long> seqs, CancellationToken ct)
-    {
-        foreach (var seq in seqs) await index.RefreshAsync(seq, ct);
     }
 
     /// <summary>The bank's changes after <paramref name="after"/> (a cursor from an earlier page; none for the start), oldest first.</summary>

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Takedown.Core.Audit;
 using Takedown.Core.Common;
 using Takedown.Core.Delivery;
-using Takedown.Core.Matching;
 using Takedown.Core.Organizations;
 using Takedown.Core.Storage;
 
@@ -63,7 +62,7 @@ public sealed record OwnerReviewPage(IReadOnlyList<OwnerReviewView> Data, string
 /// for the owner (event, audit, deadline) and stops the entry matching for the reinstating platform alone. The owner
 /// keeps, narrows or disables the entry; anyone else gets 404.
 /// </summary>
-public sealed class OwnerReviewsService(IDatabase db, MatchIndex index, TimeProvider clock, ILogger<OwnerReviewsService> log)
+public sealed class OwnerReviewsService(IDatabase db, TimeProvider clock, ILogger<OwnerReviewsService> log)
 {
     // A class with setters, not a positional record: SQLite reports no column type for the computed suppressed column.
     internal sealed class Row
@@ -185,7 +184,6 @@ public sealed class OwnerReviewsService(IDatabase db, MatchIndex index, TimeProv
         }
         else if (request.Labels is not null) v.Add("labels", "is only given to narrow the entry");
         if (!v.IsValid) return v.ToError();
-        long? refresh = null;
         var result = await db.WriteAsync<OwnerReviewView>(async (c, tx) =>
         {
             var row = await FindAsync(c, tx, id, caller.OrganizationId);
@@ -201,7 +199,6 @@ public sealed class OwnerReviewsService(IDatabase db, MatchIndex index, TimeProv
                     await BankStore.RecordChangeAsync(c, tx, row.bank_id, entry.id, BankChanges.Disabled, now);
                     await AuditLog.AppendAsync(c, tx, now, caller, "bank.entry_disabled", subjectId: Guid.Parse(entry.id),
                         data: new { bank = row.bank, owner_review_id = id });
-                    refresh = entry.seq;
                     break;
                 case OwnerReviewDecisions.Narrow:
                     var entity = string.IsNullOrWhiteSpace(request.Labels!.Entity) ? null : request.Labels.Entity.Trim();
@@ -225,7 +222,6 @@ public sealed class OwnerReviewsService(IDatabase db, MatchIndex index, TimeProv
             return await ToViewAsync(c, tx, (await FindAsync(c, tx, id, caller.OrganizationId))!, now);
         }, ct);
         if (!result.IsSuccess) return result;
-        if (refresh is { } seq) await index.RefreshAsync(seq, ct);
         OwnerReviewsLog.Decided(log, id, request.Decision!);
         return result;
     }

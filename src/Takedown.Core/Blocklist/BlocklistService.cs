@@ -331,6 +331,24 @@ public sealed class BlocklistService(IDatabase db, TimeProvider clock, Blocklist
     public static async Task<long> CurrentSerialAsync(DbConnection c, DbTransaction? tx) =>
         await c.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(serial), 1) FROM blocklist_versions", transaction: tx);
 
+    /// <summary>
+    /// Inside the caller's transaction: every live listing based on a reinstated order item is flagged for review, due at once,
+    /// audited as <paramref name="actor"/> with the cause. Returns how many.
+    /// </summary>
+    internal static async Task<int> FlagForReviewAsync(DbConnection c, DbTransaction tx, DateTimeOffset now, Caller actor, string itemId, string because, Guid causeId)
+    {
+        var listings = (await c.QueryAsync<string>(
+            "SELECT id FROM blocklist_listings WHERE order_item_id = @itemId AND status <> 'delisted' ORDER BY id", new { itemId }, tx)).ToList();
+        foreach (var listing in listings)
+        {
+            await c.ExecuteAsync("UPDATE blocklist_listings SET reinstatement_flagged_at = @now, review_due_at = @now WHERE id = @id",
+                new { now = Time.Store(now), id = listing }, tx);
+            await AuditLog.AppendAsync(c, tx, now, actor, "blocklist.flagged_for_review", subjectId: Guid.Parse(listing),
+                data: new { reinstated_item_id = Guid.Parse(itemId), because, cause_id = causeId }, platformVisible: false);
+        }
+        return listings.Count;
+    }
+
     internal static async Task<long> BumpSerialAsync(DbConnection c, DbTransaction tx, DateTimeOffset now, string listingId, string change)
     {
         var next = await CurrentSerialAsync(c, tx) + 1;

@@ -99,7 +99,7 @@ public sealed partial class ProductionRetention(IDatabase db, BlobStore blobs, T
                 var stillNamed = (await c.QueryAsync<string>($"SELECT DISTINCT sha256 FROM data_request_files WHERE {Sql.In(c, "sha256", "@shas")}",
                     new { shas = shas.ToList() }, tx)).ToHashSet(StringComparer.Ordinal);
                 shas.ExceptWith(stillNamed);
-                if (shas.Count > 0) await c.ExecuteAsync($"DELETE FROM blobs WHERE {Sql.In(c, "sha256", "@shas")}", new { shas = shas.ToList() }, tx);
+                if (shas.Count > 0) await BlobStore.ForgetAsync(c, tx, shas);
             }
             var held = await c.ExecuteScalarAsync<long>(
                 """

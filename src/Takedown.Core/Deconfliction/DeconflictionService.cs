@@ -3,7 +3,6 @@ using Dapper;
 using Takedown.Core.Audit;
 using Takedown.Core.Common;
 using Takedown.Core.Delivery;
-using Takedown.Core.Orders;
 using Takedown.Core.Organizations;
 using Takedown.Core.Storage;
 
@@ -15,6 +14,22 @@ public sealed record EntryView(Guid Id, string Kind, string Value, DateTimeOffse
 
 public sealed record HoldDecisionRequest(string? Reason);
 
+/// <summary>One item of an order being issued, as deconfliction compares it: its canonical address and the platform's content id.</summary>
+internal sealed record HeldCandidate(string CanonicalUrl, string? PlatformContentId);
+
+/// <summary>
+/// What becomes of a held order when the investigating authority decides, inside the decision's transaction. Deconfliction
+/// holds orders but does not own them: Orders implements this and changes its own tables.
+/// </summary>
+public interface IHeldOrders
+{
+    /// <summary>An authority objected to the hold on <paramref name="itemId"/>: the item, if still held, is withdrawn.</summary>
+    Task ObjectedAsync(DbConnection c, DbTransaction tx, DateTimeOffset now, string orderId, string itemId);
+
+    /// <summary>No hold on the order is pending any more: it is received (its clock starts) or, with nothing left to act on, closed.</summary>
+    Task ReleasedAsync(DbConnection c, DbTransaction tx, DateTimeOffset now, string orderId);
+}
+
 /// <summary>
 /// What the investigating authority sees of a hold: which of its own identifiers was touched, and when.
 /// Never who sent the order, nor why; the sender, likewise, learns only that its order is held.
@@ -25,7 +40,7 @@ public sealed record HoldView(Guid Id, Guid EntryId, string EntryKind, string En
 /// Deconfliction: an authority registers identifiers tied to an investigation; an order from another
 /// authority touching one is held until the investigating authority releases it or objects.
 /// </summary>
-public sealed class DeconflictionService(IDatabase db, TimeProvider clock)
+public sealed class DeconflictionService(IDatabase db, TimeProvider clock, IHeldOrders orders)
 {
     public static readonly string[] EntryKinds = ["url", "account"];
 
@@ -102,36 +117,16 @@ public sealed class DeconflictionService(IDatabase db, TimeProvider clock)
             await c.ExecuteAsync("UPDATE deconfliction_holds SET status = @decision, decided_at = @now WHERE id = @id",
                 new { decision, now = Time.Store(now), id = hold.id }, tx);
             await AuditLog.AppendAsync(c, tx, now, caller, $"deconfliction.{decision}", subjectId: holdId, platformVisible: false);
-            if (decision == "objected")
-            {
-                var stillHeld = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM order_items WHERE id = @id AND status = 'held'", new { id = hold.item_id }, tx);
-                if (stillHeld > 0)
-                {
-                    await ItemActionsService.WithdrawItemAsync(c, tx, hold.item_id, "deconfliction", now);
-                    await AuditLog.AppendAsync(c, tx, now, Caller.System, "order.item_withdrawn", orderId: Guid.Parse(hold.order_id),
-                        itemId: Guid.Parse(hold.item_id), data: new { reason = "deconfliction" }, platformVisible: false);
-                }
-            }
+            if (decision == "objected") await orders.ObjectedAsync(c, tx, now, hold.order_id, hold.item_id);
             var pending = await c.ExecuteScalarAsync<long>(
                 "SELECT COUNT(*) FROM deconfliction_holds WHERE order_id = @o AND status = 'pending'", new { o = hold.order_id }, tx);
-            if (pending == 0)
-            {
-                var waiting = await c.ExecuteScalarAsync<long>(
-                    "SELECT COUNT(*) FROM order_items WHERE order_id = @o AND status = 'held'", new { o = hold.order_id }, tx);
-                await AuditLog.AppendAsync(c, tx, now, Caller.System, "order.released", orderId: Guid.Parse(hold.order_id), platformVisible: false);
-                if (waiting > 0) await OrdersService.ReceiveAsync(c, tx, hold.order_id, now, Caller.System);
-                else
-                {
-                    await c.ExecuteAsync("UPDATE orders SET status = 'closed' WHERE id = @o", new { o = hold.order_id }, tx);
-                }
-            }
+            if (pending == 0) await orders.ReleasedAsync(c, tx, now, hold.order_id);
             return ToView(hold with { status = decision, decided_at = Time.Store(now) });
         }, ct);
     }
 
     /// <summary>Which items of a new order touch another authority's registered identifiers.</summary>
-    internal static async Task<List<Match>> FindHoldsAsync(DbConnection c, DbTransaction tx, Guid requester,
-        IReadOnlyList<CreateOrderItem> items, IReadOnlyList<string> canonical)
+    internal static async Task<List<Match>> FindHoldsAsync(DbConnection c, DbTransaction tx, Guid requester, IReadOnlyList<HeldCandidate> items)
     {
         var any = await c.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM (SELECT 1 FROM deconfliction_entries WHERE authority_id <> @me LIMIT 1) x", new { me = requester.ToString() }, tx);
@@ -139,12 +134,12 @@ public sealed class DeconflictionService(IDatabase db, TimeProvider clock)
         var matches = new List<Match>();
         for (var i = 0; i < items.Count; i++)
         {
-            var candidates = AccountCandidates(canonical[i], items[i].PlatformContentId);
+            var candidates = AccountCandidates(items[i].CanonicalUrl, items[i].PlatformContentId);
             var rows = await c.QueryAsync<(string id, string authority_id)>(
                 $"""
                 SELECT id, authority_id FROM deconfliction_entries
                 WHERE authority_id <> @me AND ((kind = 'url' AND match_value = @url) OR (kind = 'account' AND {Sql.In(c, "match_value", "@candidates")}))
-                """, new { me = requester.ToString(), url = canonical[i], candidates }, tx);
+                """, new { me = requester.ToString(), url = items[i].CanonicalUrl, candidates }, tx);
             matches.AddRange(rows.Select(r => new Match(i, r.id, r.authority_id)));
         }
         return matches;
@@ -163,10 +158,25 @@ public sealed class DeconflictionService(IDatabase db, TimeProvider clock)
                 """, new { id = holdId.ToString(), entry = m.EntryId, authority = m.AuthorityId, order = orderId.ToString(), item = itemIds[m.ItemIndex].ToString(), now = Time.Store(now) }, tx);
             // Deliberately not linked to the order in the audit trail the sender reads: the investigating side stays unknown.
             await AuditLog.AppendAsync(c, tx, now, caller, "deconfliction.requested", subjectId: holdId, data: new { entry_id = m.EntryId }, platformVisible: false);
-            await Outbox.EnqueueHoldAsync(c, tx, now, holdId);
+            await EnqueueHoldAsync(c, tx, now, holdId);
         }
         await AuditLog.AppendAsync(c, tx, now, caller, "order.held", orderId: orderId,
             data: new { items = matches.Select(m => m.ItemIndex).Distinct().Count() }, platformVisible: false);
+    }
+
+    /// <summary>Tells the investigating authority which of its identifiers a held order touches; never who sent it.</summary>
+    private static async Task EnqueueHoldAsync(DbConnection c, DbTransaction tx, DateTimeOffset now, Guid holdId)
+    {
+        var hold = await c.QuerySingleAsync<(string authority_id, string entry_id, string kind, string value, string status, string created_at)>(
+            """
+            SELECT h.authority_id, h.entry_id, e.kind, e.value, h.status, h.created_at
+            FROM deconfliction_holds h JOIN deconfliction_entries e ON e.id = h.entry_id WHERE h.id = @id
+            """, new { id = holdId.ToString() }, tx);
+        await Outbox.EnqueueAsync(c, tx, now, Guid.Parse(hold.authority_id), EventTypes.DeconflictionRequested, new
+        {
+            id = holdId, entry_id = Guid.Parse(hold.entry_id), entry_kind = hold.kind, entry_value = hold.value, status = hold.status,
+            created_at = Time.Load(hold.created_at),
+        });
     }
 
     private static string AccountKey(string value) => value.Trim().TrimStart('@').ToLowerInvariant();

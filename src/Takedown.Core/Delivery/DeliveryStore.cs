@@ -21,7 +21,7 @@ public sealed record AttemptOutcome(int? StatusCode, double LatencyMs, string? E
 /// attempt with its retry schedule (exponential backoff with jitter), the endpoint's failing state, and
 /// <c>delivered_at</c> on the order for a 2xx to its platform.
 /// </summary>
-public sealed class DeliveryStore(IDatabase db, TimeProvider clock, WebhooksOptions options)
+public sealed class DeliveryStore(IDatabase db, TimeProvider clock, WebhooksOptions options, IDeliveryReceipts receipts)
 {
     /// <summary>
     /// This process in <c>claimed_by</c>. On SQLite one process serves the file, so a restarted process
@@ -141,7 +141,7 @@ public sealed class DeliveryStore(IDatabase db, TimeProvider clock, WebhooksOpti
                     await Outbox.EnqueueAsync(c, tx, now, owner, EventTypes.WebhookRecovered, new { webhook_id = endpointId });
                 }
                 if (d.order_id is not null)
-                    await OrderDelivery.MarkAsync(c, tx, now, Caller.System, owner, [d.order_id], OrderDelivery.ViaWebhook);
+                    await receipts.RecordAsync(c, tx, now, Caller.System, owner, [d.order_id], ReceiptChannels.Webhook);
                 return true;
             }
 

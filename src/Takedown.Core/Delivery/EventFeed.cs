@@ -12,7 +12,7 @@ namespace Takedown.Core.Delivery;
 /// after a cursor. With a wait, an empty read parks until an event for the caller commits (woken by the
 /// <see cref="OutboxSignal"/>, not by polling) or the wait ends.
 /// </summary>
-public sealed class EventFeed(IDatabase db, TimeProvider clock, OutboxSignal signal)
+public sealed class EventFeed(IDatabase db, TimeProvider clock, OutboxSignal signal, IDeliveryReceipts receipts)
 {
     public const int MaxWaitSeconds = 60;
 
@@ -61,13 +61,12 @@ public sealed class EventFeed(IDatabase db, TimeProvider clock, OutboxSignal sig
         var orderIds = rows.Where(r => r.order_id is not null).Select(r => r.order_id!).Distinct().ToList();
         if (orderIds.Count == 0) return;
         await using (var c = await db.OpenAsync(ct))
-        {
-            var unmarked = await c.ExecuteScalarAsync<long>(
-                $"SELECT COUNT(*) FROM orders WHERE {Sql.In(c, "id", "@ids")} AND platform_id = @me AND delivered_at IS NULL",
-                new { ids = orderIds, me = caller.OrganizationId.ToString() });
-            if (unmarked == 0) return;
-        }
+            if (!await receipts.AnyUnrecordedAsync(c, caller.OrganizationId, orderIds)) return;
         var now = Time.Now(clock);
-        await db.WriteAsync<int>(async (c, tx) => await OrderDelivery.MarkAsync(c, tx, now, caller, caller.OrganizationId, orderIds, OrderDelivery.ViaFeed), ct);
+        await db.WriteAsync<bool>(async (c, tx) =>
+        {
+            await receipts.RecordAsync(c, tx, now, caller, caller.OrganizationId, orderIds, ReceiptChannels.Feed);
+            return true;
+        }, ct);
     }
 }

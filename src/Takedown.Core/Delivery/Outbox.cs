@@ -3,18 +3,8 @@ using System.Text.Json;
 using Dapper;
 using Takedown.Core.Common;
 using Takedown.Core.Storage;
-using Takedown.Core.Orders;
 
 namespace Takedown.Core.Delivery;
-
-/// <summary>Who receives an order event.</summary>
-[Flags]
-public enum OrderAudience
-{
-    Authority = 1,
-    Platform = 2,
-    Both = Authority | Platform,
-}
 
 /// <summary>
 /// The durable outbox. Every event is written inside the caller's write transaction, so it commits
@@ -47,39 +37,9 @@ public static class Outbox
                 VALUES (@id, @endpoint, @seq, 'pending', 0, @at, @at, NULL)
                 """, new { id = Guid.CreateVersion7().ToString(), endpoint = endpointId, seq, at }, tx);
         }
-        OutboxSignal.Touched.Value?.Add(orgId);
+        CommitEffects.Raise(new OutboxEnqueued(orgId));
         // Other nodes' long polls and senders wake when this commits.
         await ChangeNotifications.NotifyAsync(c, tx);
         return id;
     }
-
-    /// <summary>
-    /// An order event: the data is the order as the receiving side sees it. The platform hears of an
-    /// order only once it has been received (never while held for deconfliction), and its copy does
-    /// not say that an item was withdrawn because of another authority's investigation.
-    /// </summary>
-    public static async Task EnqueueOrderAsync(DbConnection c, DbTransaction tx, DateTimeOffset now, string type, string orderId, OrderAudience to)
-    {
-        var view = await OrderStore.LoadViewAsync(c, tx, orderId, now);
-        if (to.HasFlag(OrderAudience.Authority))
-            await EnqueueAsync(c, tx, now, view.AuthorityId, type, view, view.Id);
-        if (to.HasFlag(OrderAudience.Platform) && view.ReceivedAt is not null)
-            await EnqueueAsync(c, tx, now, view.PlatformId, type, OrderStore.SeenBy(view, view.PlatformId), view.Id);
-    }
-
-    /// <summary>Tells the investigating authority which of its identifiers a held order touches; never who sent it.</summary>
-    public static async Task EnqueueHoldAsync(DbConnection c, DbTransaction tx, DateTimeOffset now, Guid holdId)
-    {
-        var hold = await c.QuerySingleAsync<(string authority_id, string entry_id, string kind, string value, string status, string created_at)>(
-            """
-            SELECT h.authority_id, h.entry_id, e.kind, e.value, h.status, h.created_at
-            FROM deconfliction_holds h JOIN deconfliction_entries e ON e.id = h.entry_id WHERE h.id = @id
-            """, new { id = holdId.ToString() }, tx);
-        await EnqueueAsync(c, tx, now, Guid.Parse(hold.authority_id), EventTypes.DeconflictionRequested, new
-        {
-            id = holdId, entry_id = Guid.Parse(hold.entry_id), entry_kind = hold.kind, entry_value = hold.value, status = hold.status,
-            created_at = Time.Load(hold.created_at),
-        });
-    }
-
 }

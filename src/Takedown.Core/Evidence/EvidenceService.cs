@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Takedown.Core.Audit;
 using Takedown.Core.Common;
@@ -113,6 +114,14 @@ public sealed class EvidenceService(IDatabase db, TimeProvider clock, EvidenceOp
 
     /// <summary>Removes a stored file that no evidence row names any longer (the preservation purge).</summary>
     internal void DeleteFile(string sha) => _files.Delete(sha);
+
+    /// <summary>Inside the caller's transaction: removes the item's evidence rows and returns them; the files go after commit (<see cref="DeleteFile"/>), once no row names them.</summary>
+    internal static async Task<List<(string id, string sha256)>> DeleteRowsOfItemAsync(DbConnection c, DbTransaction tx, string itemId)
+    {
+        var files = (await c.QueryAsync<(string id, string sha256)>("SELECT id, sha256 FROM evidence WHERE item_id = @id ORDER BY id", new { id = itemId }, tx)).ToList();
+        await c.ExecuteAsync("DELETE FROM evidence WHERE item_id = @id", new { id = itemId }, tx);
+        return files;
+    }
 
     private Error TooLarge() => new(ErrorKind.TooLarge, "File too large", $"Evidence files are at most {options.MaxBytes} bytes.",
         new Dictionary<string, string[]> { ["file"] = [$"must be at most {options.MaxBytes} bytes"] });

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Logging;
-using Takedown.Core.Accountability;
 using Takedown.Core.Audit;
 using Takedown.Core.Common;
 using Takedown.Core.Delivery;
@@ -67,7 +66,7 @@ public sealed class ItemActionsService(IDatabase db, TimeProvider clock, ILogger
         await OrderStore.RefreshStatusAsync(c, tx, orderId, now);
         await AuditLog.AppendAsync(c, tx, now, caller, "order.item_actioned", orderId: Guid.Parse(orderId), itemId: Guid.Parse(item.id),
             data: new { action = r.Action, reason = r.Reason, rule_id = r.RuleId, acted_at = actedAt, late, duplicate_of = duplicateOf });
-        await Outbox.EnqueueOrderAsync(c, tx, now, EventTypes.OrderItemActioned, orderId, OrderAudience.Authority);
+        await OrderEvents.EnqueueAsync(c, tx, now, EventTypes.OrderItemActioned, orderId, OrderAudience.Authority);
     }
 
     private static async Task<Error?> ValidateAsync(DbConnection c, DbTransaction tx, OrderStore.OrderRow order, ActionRequest r, DateTimeOffset now)
@@ -136,7 +135,7 @@ public sealed class ItemActionsService(IDatabase db, TimeProvider clock, ILogger
             await OrderStore.RefreshStatusAsync(c, tx, order.id, now);
             await AuditLog.AppendAsync(c, tx, now, caller, "order.clarified", orderId: orderId, itemId: request.ItemId,
                 data: new { text = request.Text!.Trim(), due_at = due });
-            await Outbox.EnqueueOrderAsync(c, tx, now, EventTypes.OrderClarified, order.id, OrderAudience.Platform);
+            await OrderEvents.EnqueueAsync(c, tx, now, EventTypes.OrderClarified, order.id, OrderAudience.Platform);
             return await OrderStore.LoadViewAsync(c, tx, order.id, now);
         }, ct);
     }
@@ -170,7 +169,7 @@ public sealed class ItemActionsService(IDatabase db, TimeProvider clock, ILogger
                 await c.ExecuteAsync("UPDATE orders SET withdrawn_reason = @reason WHERE id = @id", new { reason = request.Reason!.Trim(), id = order.id }, tx);
             await OrderStore.RefreshStatusAsync(c, tx, order.id, now);
             await AuditLog.AppendAsync(c, tx, now, caller, "order.withdrawn", orderId: orderId, itemId: request.ItemId, data: new { items = open.Count });
-            await Outbox.EnqueueOrderAsync(c, tx, now, EventTypes.OrderWithdrawn, order.id, OrderAudience.Platform);
+            await OrderEvents.EnqueueAsync(c, tx, now, EventTypes.OrderWithdrawn, order.id, OrderAudience.Platform);
             return await OrderStore.LoadViewAsync(c, tx, order.id, now);
         }, ct);
     }
@@ -180,6 +179,26 @@ public sealed class ItemActionsService(IDatabase db, TimeProvider clock, ILogger
     {
         await c.ExecuteAsync("UPDATE order_items SET status = 'withdrawn', withdrawn_reason = @reason WHERE id = @id", new { reason, id = itemId }, tx);
         await c.ExecuteAsync("UPDATE order_items SET duplicate_of = NULL WHERE duplicate_of = @id AND status IN ('pending', 'overdue')", new { id = itemId }, tx);
+    }
+
+    /// <summary>
+    /// Inside the caller's transaction: the item is back online (a complaint, scrutiny or a court decided so, <paramref name="because"/>,
+    /// <paramref name="causeId"/> naming the decision). Its order's status follows, the timeline says so, and the issuing authority is told.
+    /// </summary>
+    internal static async Task RecordReinstatedAsync(DbConnection c, DbTransaction tx, DateTimeOffset now, Caller actor,
+        string orderId, string itemId, string because, Guid causeId)
+    {
+        await c.ExecuteAsync(
+            "UPDATE order_items SET status = 'reinstated', reinstated_at = @now, reinstated_because = @because WHERE id = @id",
+            new { now = Time.Store(now), because, id = itemId }, tx);
+        await OrderStore.RefreshStatusAsync(c, tx, orderId, now);
+        await AuditLog.AppendAsync(c, tx, now, actor, "order.item_reinstated", orderId: Guid.Parse(orderId), itemId: Guid.Parse(itemId),
+            data: new { because, cause_id = causeId });
+        var view = await OrderStore.LoadViewAsync(c, tx, orderId, now);
+        await Outbox.EnqueueAsync(c, tx, now, view.AuthorityId, EventTypes.OrderItemReinstated, new
+        {
+            order_id = Guid.Parse(orderId), item_id = Guid.Parse(itemId), because, cause_id = causeId, reinstated_at = now, order = view,
+        }, Guid.Parse(orderId));
     }
 
     /// <summary>Marks every pending item past its due time as overdue, once, with an audit event each. Returns how many.</summary>
@@ -200,7 +219,7 @@ public sealed class ItemActionsService(IDatabase db, TimeProvider clock, ILogger
             foreach (var orderIdText in due.Select(d => d.order_id).Distinct())
             {
                 await OrderStore.RefreshStatusAsync(c, tx, orderIdText, now);
-                await Outbox.EnqueueOrderAsync(c, tx, now, EventTypes.OrderOverdue, orderIdText, OrderAudience.Both);
+                await OrderEvents.EnqueueAsync(c, tx, now, EventTypes.OrderOverdue, orderIdText, OrderAudience.Both);
             }
             return due.Count;
         }, ct);

@@ -43,7 +43,8 @@ public sealed class OrdersService(IDatabase db, TimeProvider clock, ILogger<Orde
 
             var orderId = Guid.CreateVersion7();
             var itemIds = request.Items!.Select(_ => Guid.CreateVersion7()).ToList();
-            var holds = await DeconflictionService.FindHoldsAsync(c, tx, caller.OrganizationId, request.Items!, canonical);
+            var holds = await DeconflictionService.FindHoldsAsync(c, tx, caller.OrganizationId,
+                request.Items!.Select((item, i) => new HeldCandidate(canonical[i], item.PlatformContentId)).ToList());
             var held = holds.Count > 0;
             var body = new OrderBody(request.Reasons?.Trim(), request.TerroristContentTypes ?? [], request.LegalBasis?.Trim(),
                 request.Language, request.FollowUpContact, request.Redress);
@@ -123,7 +124,7 @@ public sealed class OrdersService(IDatabase db, TimeProvider clock, ILogger<Orde
             new { open = OrderStatuses.Open, held = OrderStatuses.Held, id = orderId }, tx);
         await OrderStore.RefreshStatusAsync(c, tx, orderId, now);
         await AuditLog.AppendAsync(c, tx, now, actor, "order.received", orderId: Guid.Parse(orderId), data: new { due_at = due });
-        await Outbox.EnqueueOrderAsync(c, tx, now, EventTypes.OrderCreated, orderId, OrderAudience.Platform);
+        await OrderEvents.EnqueueAsync(c, tx, now, EventTypes.OrderCreated, orderId, OrderAudience.Platform);
     }
 
     /// <summary>How long the platform has: one hour for removal orders, the platform's own referral deadline for referrals.</summary>

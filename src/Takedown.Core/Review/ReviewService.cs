@@ -23,7 +23,7 @@ namespace Takedown.Core.Review;
 /// retry is answered from the first check and never opens a second case. A check that matches nothing
 /// is answered <c>allow</c> and not kept. Only the platform that posted a check sees it (404 otherwise).
 /// </summary>
-public sealed class ReviewService(IDatabase db, MatchService match, BanksService banks, TimeProvider clock, ILogger<ReviewService> log)
+public sealed class ReviewService(IDatabase db, MatchService match, TimeProvider clock, ILogger<ReviewService> log)
 {
     public const int MaxContentIdLength = 200;
     public const int MaxNoteLength = 5_000;
@@ -153,7 +153,7 @@ public sealed class ReviewService(IDatabase db, MatchService match, BanksService
         if (request.EntryIds is not null && request.FalsePositive != true) v.Add("entry_ids", "is only given with false_positive: true");
         if (request.EntryIds is { Count: 0 }) v.Add("entry_ids", "must name at least one matched entry, or be left out for all of them");
         if (!v.IsValid) return v.ToError();
-        var seqs = new List<long>();
+        var falsePositives = 0;
         var result = await db.WriteAsync<CaseView>(async (c, tx) =>
         {
             var row = await FindCaseAsync(c, tx, id, caller);
@@ -174,18 +174,14 @@ public sealed class ReviewService(IDatabase db, MatchService match, BanksService
                     var entry = bank is null ? null : await BankStore.FindEntryAsync(c, tx, bank.id, m.EntryId);
                     if (entry is null) continue;
                     await BanksService.ApplyOpinionAsync(c, tx, now, caller, bank!, entry, Opinions.FalsePositive, why: new { review_case_id = id });
-                    seqs.Add(entry.seq);
                     flagged.Add(m.EntryId);
                 }
             }
+            falsePositives = flagged?.Count ?? 0;
             await RecordDecisionAsync(c, tx, now, caller, row, CaseStates.Dismissed, flagged);
             return ToView((await FindCaseAsync(c, tx, id, caller))!);
         }, ct);
-        if (result.IsSuccess)
-        {
-            await banks.RefreshIndexAsync(seqs, ct);
-            ReviewLog.CaseDecided(log, id, CaseStates.Dismissed, seqs.Count);
-        }
+        if (result.IsSuccess) ReviewLog.CaseDecided(log, id, CaseStates.Dismissed, falsePositives);
         return result;
     }
 

@@ -75,6 +75,10 @@ public sealed class BlobStore(string root)
             "INSERT INTO blobs (sha256, size, content_type, created_at) VALUES (@sha, @size, @type, @now) ON CONFLICT (sha256) DO NOTHING",
             new { sha = blob.Sha256, size = blob.Size, type = blob.ContentType, now = Time.Store(now) }, tx);
 
+    /// <summary>Inside the caller's transaction: removes the rows of blobs nothing names any more; their files go after commit (<see cref="Delete"/>).</summary>
+    public static Task ForgetAsync(DbConnection c, DbTransaction tx, IEnumerable<string> sha256s) =>
+        c.ExecuteAsync($"DELETE FROM blobs WHERE {Sql.In(c, "sha256", "@shas")}", new { shas = sha256s.ToList() }, tx);
+
     public Stream OpenRead(string sha256) => new FileStream(PathOf(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
 
     public string PathOf(string sha256) => Path.Combine(Root, sha256[..2], sha256[2..4], sha256);

@@ -20,7 +20,7 @@ internal sealed class ChangeListener(IDatabase db, MatchIndex index, OutboxSigna
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if ((db is SignalingDatabase s ? s.Inner : db) is not PostgresDatabase pg) return;
+        if ((db is EffectsDatabase e ? e.Inner : db) is not PostgresDatabase pg) return;
         var every = TimeSpan.FromSeconds(options.CatchUpSeconds);
         while (!stoppingToken.IsCancellationRequested)
         {

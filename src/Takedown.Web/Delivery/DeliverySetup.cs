@@ -1,11 +1,12 @@
 using Takedown.Core.Delivery;
+using Takedown.Core.Storage;
 using Takedown.Web.Common;
 
 namespace Takedown.Web.Delivery;
 
 internal static class DeliverySetup
 {
-    /// <summary>Webhook endpoints, the event feed and the sender (section Webhooks: timeouts, retries, polling, leases, answer size).</summary>
+    /// <summary>The outbox signal, webhook endpoints, the event feed and the sender (section Webhooks: timeouts, retries, polling, leases, answer size).</summary>
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<WebhooksOptions>().Bind(configuration.GetSection("Webhooks"))
@@ -18,6 +19,9 @@ internal static class DeliverySetup
                 "Webhooks:LeaseSeconds must be more than twice Webhooks:TimeoutSeconds (and at most 3600), or 0 for the default")
             .Validate(o => o.MaxResponseBytes is >= 0 and <= 16 * 1024 * 1024, "Webhooks:MaxResponseBytes must be between 0 and 16 MiB")
             .ValidateOnStart().AsSingletonValue();
+        // A commit that enqueued events wakes the sender and long polls at once.
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<ICommitObserver>(sp => sp.GetRequiredService<OutboxSignal>());
         services.AddSingleton<WebhooksService>();
         services.AddSingleton<EventFeed>();
         services.AddSingleton<DeliveryStore>();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Takedown.Core.Hashing;
 using Takedown.Core.Matching;
 using Takedown.Core.Signals;
+using Takedown.Core.Storage;
 using Takedown.Web.Common;
 
 namespace Takedown.Web.Matching;
@@ -26,6 +27,8 @@ internal static class MatchingSetup
             k.Limits.MaxRequestBodySize = Math.Max(64L * 1024 * 1024, hashing.Value.MaxUploadBytes + 1024 * 1024));
         services.AddSignals();
         services.AddSingleton<MatchIndex>();
+        // A committed bank change reaches the index before its writer is answered.
+        services.AddSingleton<ICommitObserver, IndexFollower>();
         services.AddSingleton<MatchService>();
         return services;
     }

@@ -1,3 +1,5 @@
+using Takedown.Core.Deconfliction;
+using Takedown.Core.Delivery;
 using Takedown.Core.Orders;
 
 namespace Takedown.Web.Orders;
@@ -11,6 +13,9 @@ internal static class OrdersSetup
             .Validate(o => o.SweepIntervalSeconds is >= 1 and <= 3600, "Orders:SweepIntervalSeconds must be between 1 and 3600").ValidateOnStart();
         services.AddSingleton<OrdersService>();
         services.AddSingleton<ItemActionsService>();
+        // The seams Delivery and Deconfliction reach orders through; Orders implements them.
+        services.AddSingleton<IHeldOrders, HeldOrders>();
+        services.AddSingleton<IDeliveryReceipts, OrderDelivery>();
         services.AddHostedService<OverdueSweeper>();
         return services;
     }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Takedown.Core.Delivery;
 using Takedown.Core.Storage;
 using Takedown.Web.Common;
 
@@ -17,7 +16,7 @@ public sealed class StorageOptions
 
 internal static class StorageSetup
 {
-    /// <summary>The store (SQLite in --data, or PostgreSQL at --database) behind the outbox signal, its blob folder, and the clock.</summary>
+    /// <summary>The store (SQLite in --data, or PostgreSQL at --database) with its after-commit effects, its blob folder, and the clock.</summary>
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StorageOptions>().Bind(configuration)
@@ -25,11 +24,11 @@ internal static class StorageSetup
                 "--database must be a PostgreSQL connection string such as \"Host=127.0.0.1;Database=takedown;Username=takedown\"")
             .ValidateOnStart().AsSingletonValue();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<OutboxSignal>();
+        // What follows a durable commit is announced by each feature's ICommitObserver (AddDelivery: the outbox signal; AddMatching: the index).
         services.AddSingleton<IDatabase>(sp =>
         {
             var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new SignalingDatabase(DatabaseFactory.Create(storage.Data, storage.Database), sp.GetRequiredService<OutboxSignal>());
+            return new EffectsDatabase(DatabaseFactory.Create(storage.Data, storage.Database), sp.GetServices<ICommitObserver>);
         });
         services.AddSingleton(sp => new BlobStore(Path.Combine(sp.GetRequiredService<StorageOptions>().Data, "blobs")));
         return services;

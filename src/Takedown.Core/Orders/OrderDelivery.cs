@@ -2,21 +2,27 @@ using System.Data.Common;
 using Dapper;
 using Takedown.Core.Audit;
 using Takedown.Core.Common;
-using Takedown.Core.Orders;
-using Takedown.Core.Organizations;
+using Takedown.Core.Delivery;
 using Takedown.Core.Storage;
 
-namespace Takedown.Core.Delivery;
+namespace Takedown.Core.Orders;
 
 /// <summary>
 /// The moment the platform was first told of an order (<c>delivered_at</c>): its first 2xx webhook delivery,
 /// or the first time it read the order, its inbox or its feed. Recorded once, with an <c>order.delivered</c> timeline event.
+/// Delivery reports webhook and feed receipts through <see cref="IDeliveryReceipts"/>; reads are the order use cases' own.
 /// </summary>
-public static class OrderDelivery
+internal sealed class OrderDelivery : IDeliveryReceipts
 {
-    public const string ViaWebhook = "webhook";
-    public const string ViaFeed = "feed";
     public const string ViaRead = "read";
+
+    public async Task<bool> AnyUnrecordedAsync(DbConnection c, Guid recipient, IReadOnlyList<string> subjectIds) =>
+        subjectIds.Count > 0 && await c.ExecuteScalarAsync<long>(
+            $"SELECT COUNT(*) FROM orders WHERE {Sql.In(c, "id", "@ids")} AND platform_id = @me AND delivered_at IS NULL",
+            new { ids = subjectIds.Distinct().ToList(), me = recipient.ToString() }) > 0;
+
+    public Task RecordAsync(DbConnection c, DbTransaction tx, DateTimeOffset now, Caller actor, Guid recipient, IReadOnlyList<string> subjectIds, string channel) =>
+        MarkAsync(c, tx, now, actor, recipient, subjectIds, channel);
 
     /// <summary>Inside a write: stamps the orders among <paramref name="orderIds"/> addressed to <paramref name="platformId"/> not yet marked.</summary>
     public static async Task<int> MarkAsync(DbConnection c, DbTransaction tx, DateTimeOffset now, Caller actor, Guid platformId, IEnumerable<string> orderIds, string via)
