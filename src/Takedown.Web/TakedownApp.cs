@@ -1,5 +1,6 @@
 using Takedown.Core.Accountability;
 using Takedown.Web.Accountability;
+using Takedown.Web.ApiDescription;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics;
@@ -157,12 +158,7 @@ public static class TakedownApp
             o.SerializerOptions.UnmappedMemberHandling = shared.UnmappedMemberHandling;
             foreach (var c in shared.Converters) o.SerializerOptions.Converters.Add(c);
         });
-        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "Takedown API";
-            doc.Info.Description = "Removal orders and referrals with a live one-hour clock. Authenticate with 'Authorization: Bearer tdk_…'.";
-            return Task.CompletedTask;
-        }));
+        services.AddApiDescription();
         return builder;
     }
 
