@@ -31,7 +31,6 @@ public static class ApiJson
     {
         var o = Takedown.Core.Common.TakedownJson.Create();
         o.Converters.Insert(0, new UtcTimestampConverter());
-        o.MakeReadOnly();
         return o;
     }
 }
