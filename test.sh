@@ -15,6 +15,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# The API description (docs/openapi.json, kept equal to the served /openapi/v1.json by ApiDescriptionTests) must lint
+# with no error under Redocly's recommended rules. Node.js comes with the machine image; a bare Debian gets its own.
+if ! command -v npx >/dev/null 2>&1; then
+  echo "test.sh: installing nodejs npm" >&2
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq nodejs npm >/dev/null
+fi
+# Pinned: 2.77.0 needs Node.js 20 or later; Debian 12's own Node.js 18 takes 1.34.20 (same verdict on this document).
+redocly=@redocly/cli@2.77.0
+[ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -lt 20 ] && redocly=@redocly/cli@1.34.20
+npx --yes "$redocly" lint docs/openapi.json --format=summary
+lint_rc=$?
+[ $lint_rc -ne 0 ] && echo "test.sh: docs/openapi.json fails the Redocly lint ($redocly)" >&2
+
 # A throwaway PostgreSQL 15 for the storage tests (loopback only, trust auth, removed afterwards).
 PGBIN=/usr/lib/postgresql/15/bin
 PGPORT=${TAKEDOWN_TEST_PGPORT:-$((20000 + RANDOM % 20000))}
@@ -40,6 +54,7 @@ rc=$?
 TAKEDOWN_TEST_PROVIDER=postgres dotnet test tests/Takedown.Web.Tests --no-build --filter "FullyQualifiedName!~MultiNode" --logger trx --results-directory TestResults "$@"
 rc2=$?
 [ $rc -eq 0 ] && rc=$rc2
+[ $rc -eq 0 ] && rc=$lint_rc
 p=0 f=0 t=0 e=0
 for x in TestResults/*.trx; do
   [ -e "$x" ] || continue
@@ -48,6 +63,8 @@ for x in TestResults/*.trx; do
   p=$((p+$(get passed))); f=$((f+$(get failed)+$(get error)+$(get timeout)+$(get aborted)))
   t=$((t+$(get total))); e=$((e+$(get executed)))
 done
+# The lint counts as one check.
+if [ $lint_rc -eq 0 ]; then p=$((p+1)); t=$((t+1)); e=$((e+1)); else f=$((f+1)); t=$((t+1)); e=$((e+1)); fi
 [ $rc -ne 0 ] && [ $f -eq 0 ] && f=1
 echo "$p passed, $f failed, $((t-e)) skipped"
 exit $rc

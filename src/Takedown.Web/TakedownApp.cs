@@ -1,3 +1,4 @@
+using Takedown.Web.ApiDescription;
 using Microsoft.AspNetCore.Diagnostics;
 using Takedown.Core.Hashing;
 using Takedown.Core.Matching;
@@ -74,12 +75,7 @@ public static class TakedownApp
         services.AddApiScopes();
         services.AddPages();
         services.AddApi(configuration);
-        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "Takedown API";
-            doc.Info.Description = "Removal orders and referrals with a live one-hour clock. Authenticate with 'Authorization: Bearer tdk_…'.";
-            return Task.CompletedTask;
-        }));
+        services.AddApiDescription();
         return builder;
     }
 

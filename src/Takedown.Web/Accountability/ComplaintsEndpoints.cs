@@ -27,7 +27,8 @@ internal static class ComplaintsEndpoints
         }).WithSummary("The platform's complaints, or those on the authority's orders; ?status=open|decided; cursor-paginated.");
 
         group.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, ComplaintsService complaints, CancellationToken ct) =>
-            Api.OkAsync(complaints.GetAsync(user.ToCaller(), id, ct)));
+            Api.OkAsync(complaints.GetAsync(user.ToCaller(), id, ct)))
+            .WithSummary("One complaint.");
 
         group.MapPost("/{id:guid}/decision", (Guid id, HttpRequest req, ClaimsPrincipal user, ComplaintsService complaints, CancellationToken ct) =>
                 Api.OkAsync<ComplaintDecisionRequest, ComplaintView>(req, body => complaints.DecideAsync(user.ToCaller(), id, body, ct)))

@@ -26,7 +26,8 @@ internal static class ScrutinyEndpoints
         }).WithSummary("Scrutiny requests you asked, that concern your orders, or that your Member State decides; ?status=open|decided.");
 
         group.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, ScrutinyService scrutiny, CancellationToken ct) =>
-            Api.OkAsync(scrutiny.GetAsync(user.ToCaller(), id, ct)));
+            Api.OkAsync(scrutiny.GetAsync(user.ToCaller(), id, ct)))
+            .WithSummary("One scrutiny request.");
 
         group.MapPost("/{id:guid}/decision", (Guid id, HttpRequest req, ClaimsPrincipal user, ScrutinyService scrutiny, CancellationToken ct) =>
                 Api.OkAsync<ScrutinyDecisionRequest, ScrutinyView>(req, body => scrutiny.DecideAsync(user.ToCaller(), id, body, ct)))

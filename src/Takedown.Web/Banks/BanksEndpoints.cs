@@ -33,7 +33,8 @@ internal static class BanksEndpoints
         }).WithSummary("Your owner reviews: entries of your banks that someone else's reinstatement touched; ?status=open|decided|overdue; cursor-paginated.");
 
         group.MapGet("/reviews/{id:guid}", (Guid id, ClaimsPrincipal user, OwnerReviewsService reviews, CancellationToken ct) =>
-            Api.OkAsync(reviews.GetAsync(user.ToCaller(), id, ct)));
+            Api.OkAsync(reviews.GetAsync(user.ToCaller(), id, ct)))
+            .WithSummary("One owner review.");
 
         group.MapPost("/reviews/{id:guid}/decision", (Guid id, HttpRequest req, ClaimsPrincipal user, OwnerReviewsService reviews, CancellationToken ct) =>
                 Api.OkAsync<OwnerReviewDecisionRequest, OwnerReviewView>(req, body => reviews.DecideAsync(user.ToCaller(), id, body, ct)))
@@ -41,7 +42,8 @@ internal static class BanksEndpoints
             .WithSummary("Decide an owner review: keep, narrow (new labels) or disable the entry for everyone; reasons required.");
 
         group.MapGet("/{name}", (string name, ClaimsPrincipal user, BanksService banks, CancellationToken ct) =>
-            Api.OkAsync(banks.GetAsync(user.ToCaller(), name, ct)));
+            Api.OkAsync(banks.GetAsync(user.ToCaller(), name, ct)))
+            .WithSummary("One bank: owner, visibility, members and entry counts.");
 
         group.MapPatch("/{name}", (string name, HttpRequest req, ClaimsPrincipal user, BanksService banks, CancellationToken ct) =>
                 Api.OkAsync<UpdateBankRequest, BankView>(req, body => banks.UpdateAsync(user.ToCaller(), name, body, ct)))
@@ -64,7 +66,8 @@ internal static class BanksEndpoints
         }).WithSummary("The bank's incremental feed: added, disabled, enabled (and owner false-positive) changes in order; resume with ?after=<next_cursor>.");
 
         group.MapGet("/{name}/entries/{id:guid}", (string name, Guid id, ClaimsPrincipal user, BanksService banks, CancellationToken ct) =>
-            Api.OkAsync(banks.GetEntryAsync(user.ToCaller(), name, id, ct)));
+            Api.OkAsync(banks.GetEntryAsync(user.ToCaller(), name, id, ct)))
+            .WithSummary("One entry: its signal, labels, state and opinions.");
 
         group.MapPost("/{name}/entries/{id:guid}/disable", (string name, Guid id, ClaimsPrincipal user, BanksService banks, CancellationToken ct) =>
             Api.OkAsync(banks.SetEnabledAsync(user.ToCaller(), name, id, enabled: false, ct))).WithSummary("Disable an entry (it stops matching; never deleted).");

@@ -37,7 +37,8 @@ internal static class BlocklistEndpoints
         }).WithSummary("Active listings whose quarterly re-check is overdue.");
 
         group.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, BlocklistService service, CancellationToken ct) =>
-            Api.OkAsync(service.GetAsync(user.ToCaller(), id, ct)));
+            Api.OkAsync(service.GetAsync(user.ToCaller(), id, ct)))
+            .WithSummary("One blocklist listing with its approvals, reviews and recommendations.");
 
         group.MapPost("/{id:guid}/approve", (Guid id, ClaimsPrincipal user, BlocklistService service, CancellationToken ct) =>
                 Api.OkAsync(service.ApproveAsync(user.ToCaller(), id, ct)))

@@ -26,25 +26,32 @@ internal static class DataRequestsEndpoints
             .WithSummary("Send a preservation, disclosure or emergency disclosure request to a platform.");
 
         group.MapGet("/", async (ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.ListAsync(user.ToCaller(), ct)));
+            TypedResults.Ok(await service.ListAsync(user.ToCaller(), ct)))
+            .WithSummary("The data requests you sent or received.");
 
         group.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
-            Api.OkAsync(service.GetAsync(user.ToCaller(), id, ct)));
+            Api.OkAsync(service.GetAsync(user.ToCaller(), id, ct)))
+            .WithSummary("One data request with its answers, files and deadlines.");
 
         group.MapPost("/{id:guid}/acknowledge", (Guid id, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
-            Api.OkAsync(service.AcknowledgeAsync(user.ToCaller(), id, ct)));
+            Api.OkAsync(service.AcknowledgeAsync(user.ToCaller(), id, ct)))
+            .WithSummary("The platform acknowledges the data request.");
 
         group.MapPost("/{id:guid}/request-clarification", (Guid id, HttpRequest req, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
-            Api.OkAsync<DataRequestAnswer, DataRequestView>(req, b => service.RequestClarificationAsync(user.ToCaller(), id, b, ct))).Accepts<DataRequestAnswer>("application/json");
+            Api.OkAsync<DataRequestAnswer, DataRequestView>(req, b => service.RequestClarificationAsync(user.ToCaller(), id, b, ct))).Accepts<DataRequestAnswer>("application/json")
+            .WithSummary("The platform asks the authority to clarify the request.");
 
         group.MapPost("/{id:guid}/clarify", (Guid id, HttpRequest req, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
-            Api.OkAsync<DataRequestAnswer, DataRequestView>(req, b => service.ClarifyAsync(user.ToCaller(), id, b, ct))).Accepts<DataRequestAnswer>("application/json");
+            Api.OkAsync<DataRequestAnswer, DataRequestView>(req, b => service.ClarifyAsync(user.ToCaller(), id, b, ct))).Accepts<DataRequestAnswer>("application/json")
+            .WithSummary("The authority clarifies the request.");
 
         group.MapPost("/{id:guid}/narrow", (Guid id, HttpRequest req, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
-            Api.OkAsync<DataRequestAnswer, DataRequestView>(req, b => service.NarrowAsync(user.ToCaller(), id, b, ct))).Accepts<DataRequestAnswer>("application/json");
+            Api.OkAsync<DataRequestAnswer, DataRequestView>(req, b => service.NarrowAsync(user.ToCaller(), id, b, ct))).Accepts<DataRequestAnswer>("application/json")
+            .WithSummary("The authority narrows the request.");
 
         group.MapPost("/{id:guid}/object", (Guid id, HttpRequest req, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
-            Api.OkAsync<DataRequestAnswer, DataRequestView>(req, b => service.ObjectAsync(user.ToCaller(), id, b, ct))).Accepts<DataRequestAnswer>("application/json");
+            Api.OkAsync<DataRequestAnswer, DataRequestView>(req, b => service.ObjectAsync(user.ToCaller(), id, b, ct))).Accepts<DataRequestAnswer>("application/json")
+            .WithSummary("The platform objects to the request, with its reasons.");
 
         group.MapPost("/{id:guid}/extend", (Guid id, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
             Api.OkAsync(service.ExtendAsync(user.ToCaller(), id, ct))).WithSummary("Extend a preservation before it expires.");
@@ -60,7 +67,8 @@ internal static class DataRequestsEndpoints
         {
             var p = await service.OpenProductionAsync(user.ToCaller(), id, productionId, ct);
             return p.IsSuccess ? TypedResults.Ok(p.Value.Production) : Problems.From(p.Error!);
-        });
+        })
+            .WithSummary("One production: its signed manifest, signature and key id.");
 
         group.MapGet("/{id:guid}/productions/{productionId:guid}/archive", ArchiveAsync)
             .WithSummary("The production as one zip: files/, manifest.json, manifest.sig, signing-key.json.");

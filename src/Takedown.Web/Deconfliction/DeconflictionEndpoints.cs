@@ -17,7 +17,8 @@ internal static class DeconflictionEndpoints
             .WithSummary("Register a confidential identifier (URL or account) tied to an investigation.");
 
         group.MapGet("/entries", async (ClaimsPrincipal user, DeconflictionService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.ListEntriesAsync(user.ToCaller(), ct)));
+            TypedResults.Ok(await service.ListEntriesAsync(user.ToCaller(), ct)))
+            .WithSummary("Your authority's confidential identifiers.");
 
         group.MapGet("/holds", async (string? status, ClaimsPrincipal user, DeconflictionService service, CancellationToken ct) =>
             TypedResults.Ok(await service.ListHoldsAsync(user.ToCaller(), status, ct)))
@@ -25,7 +26,8 @@ internal static class DeconflictionEndpoints
 
         group.MapPost("/holds/{id:guid}/release", (Guid id, HttpRequest req, ClaimsPrincipal user, DeconflictionService service, CancellationToken ct) =>
                 Api.OkAsync<HoldDecisionRequest, HoldView>(req, body => service.ReleaseAsync(user.ToCaller(), id, body, ct)))
-            .Accepts<HoldDecisionRequest>("application/json");
+            .Accepts<HoldDecisionRequest>("application/json")
+            .WithSummary("Release: the held item goes on to the platform.");
 
         group.MapPost("/holds/{id:guid}/object", (Guid id, HttpRequest req, ClaimsPrincipal user, DeconflictionService service, CancellationToken ct) =>
                 Api.OkAsync<HoldDecisionRequest, HoldView>(req, body => service.ObjectAsync(user.ToCaller(), id, body, ct)))

@@ -18,10 +18,12 @@ internal static class DeliveryEndpoints
             .WithSummary("Register an endpoint (https, public address) for event types; the signing secret is shown only in this answer.");
 
         hooks.MapGet("/", async (ClaimsPrincipal user, WebhooksService webhooks, CancellationToken ct) =>
-            TypedResults.Ok(await webhooks.ListAsync(user.ToCaller(), ct)));
+            TypedResults.Ok(await webhooks.ListAsync(user.ToCaller(), ct)))
+            .WithSummary("Your webhook endpoints.");
 
         hooks.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, WebhooksService webhooks, CancellationToken ct) =>
-            Api.OkAsync(webhooks.GetAsync(user.ToCaller(), id, ct)));
+            Api.OkAsync(webhooks.GetAsync(user.ToCaller(), id, ct)))
+            .WithSummary("One webhook endpoint and its state (active or failing).");
 
         hooks.MapPatch("/{id:guid}", (Guid id, HttpRequest req, ClaimsPrincipal user, WebhooksService webhooks, CancellationToken ct) =>
                 Api.OkAsync<WebhookRequest, WebhookView>(req, body => webhooks.UpdateAsync(user.ToCaller(), id, body, ct)))
@@ -32,7 +34,8 @@ internal static class DeliveryEndpoints
         {
             var result = await webhooks.DeleteAsync(user.ToCaller(), id, ct);
             return result.IsSuccess ? TypedResults.NoContent() : Problems.From(result.Error!);
-        });
+        })
+            .WithSummary("Delete a webhook endpoint; nothing more is sent to it.");
 
         hooks.MapPost("/{id:guid}/rotate-secret", (Guid id, ClaimsPrincipal user, WebhooksService webhooks, CancellationToken ct) =>
             Api.OkAsync(webhooks.RotateSecretAsync(user.ToCaller(), id, ct))).WithSummary("A new signing secret, shown only in this answer.");

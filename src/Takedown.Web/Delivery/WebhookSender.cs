@@ -149,6 +149,6 @@ internal sealed class WebhookSender(DeliveryStore store, WebhookHttp http, Secre
     {
         using var data = JsonDocument.Parse(d.data_json);
         return JsonSerializer.SerializeToUtf8Bytes(
-            new EventEnvelope(Guid.Parse(d.event_id), d.type, Time.Load(d.event_created_at), data.RootElement), TakedownJson.Options);
+            new EventEnvelope(Guid.Parse(d.event_id), d.type, Time.Load(d.event_created_at), data.RootElement), ApiDescription.ApiJson.Options);
     }
 }

@@ -26,13 +26,15 @@ internal static class OrdersEndpoints
         }).WithSummary("The authority's orders, or the platform's inbox; cursor-paginated with ?after=, oldest first or ?sort=newest.");
 
         group.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, OrdersService orders, CancellationToken ct) =>
-            Api.OkAsync(orders.GetAsync(user.ToCaller(), id, ct)));
+            Api.OkAsync(orders.GetAsync(user.ToCaller(), id, ct)))
+            .WithSummary("One order with its items, as the caller's side sees it.");
 
         group.MapGet("/{id:guid}/events", (Guid id, ClaimsPrincipal user, OrdersService orders, CancellationToken ct) =>
             Api.OkAsync(orders.TimelineAsync(user.ToCaller(), id, ct))).WithSummary("The order's timeline: every step with its time and actor.");
 
         group.MapPost("/{id:guid}/acknowledge", (Guid id, ClaimsPrincipal user, OrdersService orders, CancellationToken ct) =>
-            Api.OkAsync(orders.AcknowledgeAsync(user.ToCaller(), id, ct)));
+            Api.OkAsync(orders.AcknowledgeAsync(user.ToCaller(), id, ct)))
+            .WithSummary("The platform acknowledges receipt of the order.");
 
         group.MapPost("/{id:guid}/items/{itemId:guid}/action", (Guid id, Guid itemId, HttpRequest req, ClaimsPrincipal user, ItemActionsService items, CancellationToken ct) =>
                 Api.OkAsync<ActionRequest, OrderView>(req, body => items.RecordActionAsync(user.ToCaller(), id, itemId, body, ct)))

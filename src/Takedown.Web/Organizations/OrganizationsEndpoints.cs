@@ -17,7 +17,8 @@ internal static class OrganizationsEndpoints
             .WithSummary("Create an organisation (operator only); its first API key is shown once.");
 
         group.MapGet("/", (ClaimsPrincipal user, OrganizationsService orgs, CancellationToken ct) =>
-            Api.OkAsync(orgs.ListAsync(user.ToCaller(), ct))).RequireScope(Scopes.Read);
+            Api.OkAsync(orgs.ListAsync(user.ToCaller(), ct))).RequireScope(Scopes.Read)
+            .WithSummary("Every organisation (operator and oversight).");
 
         group.MapPost("/{id:guid}/keys", (Guid id, HttpRequest req, ClaimsPrincipal user, OrganizationsService orgs, CancellationToken ct) =>
                 Api.CreatedAsync<CreateKeyRequest, CreatedKey>(req, body => orgs.CreateKeyAsync(user.ToCaller(), id, body, ct), k => $"/api/v1/organizations/{id}/keys/{k.Id}"))
@@ -25,7 +26,8 @@ internal static class OrganizationsEndpoints
             .WithSummary("Create a key {name, scopes, person_email?} (admin scope): a person's key, or a service key (no person, never 'approve'); shown once.");
 
         group.MapGet("/{id:guid}/keys", (Guid id, ClaimsPrincipal user, OrganizationsService orgs, CancellationToken ct) =>
-            Api.OkAsync(orgs.ListKeysAsync(user.ToCaller(), id, ct)));
+            Api.OkAsync(orgs.ListKeysAsync(user.ToCaller(), id, ct)))
+            .WithSummary("The organisation's keys: kind, scopes, person, creator, and when each was revoked (admin scope).");
 
         group.MapDelete("/{id:guid}/keys/{keyId:guid}", (Guid id, Guid keyId, ClaimsPrincipal user, OrganizationsService orgs, CancellationToken ct) =>
             Api.OkAsync(orgs.RevokeKeyAsync(user.ToCaller(), id, keyId, ct)))

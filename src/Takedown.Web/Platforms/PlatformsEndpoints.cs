@@ -15,7 +15,8 @@ internal static class PlatformsEndpoints
             Api.OkAsync(platforms.ListAsync(user.ToCaller(), ct))).WithSummary("The platform directory (authorities, oversight, operator).");
 
         group.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, PlatformsService platforms, CancellationToken ct) =>
-            Api.OkAsync(platforms.GetAsync(user.ToCaller(), id, ct)));
+            Api.OkAsync(platforms.GetAsync(user.ToCaller(), id, ct)))
+            .WithSummary("One platform: its contact point, member state, languages, deadlines and content rules.");
 
         group.MapPut("/{id:guid}/profile", (Guid id, HttpRequest req, ClaimsPrincipal user, PlatformsService platforms, CancellationToken ct) =>
                 Api.OkAsync<PlatformProfileRequest, PlatformView>(req, body => platforms.PutProfileAsync(user.ToCaller(), id, body, ct)))

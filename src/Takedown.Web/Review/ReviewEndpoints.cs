@@ -24,7 +24,8 @@ internal static class ReviewEndpoints
                 + "and 200 with the first answer when this content_id was checked before.");
 
         group.MapGet("/checks/{id:guid}", (Guid id, ClaimsPrincipal user, ReviewService review, CancellationToken ct) =>
-            Api.OkAsync(review.GetCheckAsync(user.ToCaller(), id, ct)));
+            Api.OkAsync(review.GetCheckAsync(user.ToCaller(), id, ct)))
+            .WithSummary("One check and the cases it opened.");
 
         group.MapGet("/cases", async Task<Results<Ok<CasePage>, ProblemHttpResult>> (
             string? state, string? after, string? limit, ClaimsPrincipal user, ReviewService review, CancellationToken ct) =>
@@ -34,7 +35,8 @@ internal static class ReviewEndpoints
         }).WithSummary("Your review queue: most severe label first (imminent_credible_threat), then smallest distance, then bank; ?state=open|confirmed|dismissed; cursor-paginated.");
 
         group.MapGet("/cases/{id:guid}", (Guid id, ClaimsPrincipal user, ReviewService review, CancellationToken ct) =>
-            Api.OkAsync(review.GetCaseAsync(user.ToCaller(), id, ct)));
+            Api.OkAsync(review.GetCaseAsync(user.ToCaller(), id, ct)))
+            .WithSummary("One review case with its matches.");
 
         group.MapPost("/cases/{id:guid}/confirm", (Guid id, HttpRequest req, ClaimsPrincipal user, ReviewService review, CancellationToken ct) =>
                 Api.OkAsync<ConfirmCaseRequest, CaseView>(req, body => review.ConfirmAsync(user.ToCaller(), id, body, ct)))
@@ -47,7 +49,8 @@ internal static class ReviewEndpoints
             .WithSummary("A reviewer dismisses the match; with false_positive: true a false_positive opinion is recorded on entry_ids (default: every matched entry). "
                 + "The bank owner's own false_positive stops the entry matching.");
 
-        group.MapGet("/rules", (ClaimsPrincipal user, ReviewRulesService rules, CancellationToken ct) => Api.OkAsync(rules.ListAsync(user.ToCaller(), ct)));
+        group.MapGet("/rules", (ClaimsPrincipal user, ReviewRulesService rules, CancellationToken ct) => Api.OkAsync(rules.ListAsync(user.ToCaller(), ct)))
+            .WithSummary("Your review rules.");
 
         group.MapPost("/rules", (HttpRequest req, ClaimsPrincipal user, ReviewRulesService rules, CancellationToken ct) =>
                 Api.CreatedAsync<RuleRequest, RuleView>(req, body => rules.CreateAsync(user.ToCaller(), body, ct), r => $"/api/v1/review/rules/{r.Id}"))
@@ -56,7 +59,8 @@ internal static class ReviewEndpoints
                 + "The strictest applicable rule decides; no rule means review.");
 
         group.MapGet("/rules/{id:guid}", (Guid id, ClaimsPrincipal user, ReviewRulesService rules, CancellationToken ct) =>
-            Api.OkAsync(rules.GetAsync(user.ToCaller(), id, ct)));
+            Api.OkAsync(rules.GetAsync(user.ToCaller(), id, ct)))
+            .WithSummary("One review rule.");
 
         group.MapPut("/rules/{id:guid}", (Guid id, HttpRequest req, ClaimsPrincipal user, ReviewRulesService rules, CancellationToken ct) =>
                 Api.OkAsync<RuleRequest, RuleView>(req, body => rules.UpdateAsync(user.ToCaller(), id, body, ct)))
@@ -67,7 +71,8 @@ internal static class ReviewEndpoints
         {
             var result = await rules.DeleteAsync(user.ToCaller(), id, ct);
             return result.IsSuccess ? TypedResults.NoContent() : Problems.From(result.Error!);
-        });
+        })
+            .WithSummary("Delete a review rule.");
     }
 
     private static async Task<Results<Created<CheckView>, Ok<CheckView>, ProblemHttpResult>> CheckAsync(
