@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Takedown.Core.Accountability;
 using Takedown.Web.Common;
@@ -11,45 +10,41 @@ internal static class PreservationEndpoints
     {
         var item = app.MapGroup("/api/v1/orders/{id:guid}/items/{itemId:guid}/preservation").WithTags("Preservation").RequireScopes();
 
-        item.MapGet("/", (Guid id, Guid itemId, ClaimsPrincipal user, PreservationService preservation, CancellationToken ct) =>
-            Api.OkAsync(preservation.GetAsync(user.ToCaller(), id, itemId, ct))).WithSummary("How long the item is preserved, its holds, extensions and the platform's records.");
+        item.MapGet("/", (Guid id, Guid itemId, ApiCaller caller, PreservationService preservation, CancellationToken ct) =>
+            Api.OkAsync(preservation.GetAsync(caller, id, itemId, ct))).WithSummary("How long the item is preserved, its holds, extensions and the platform's records.");
 
-        item.MapPost("/extend", (Guid id, Guid itemId, HttpRequest req, ClaimsPrincipal user, PreservationService preservation, CancellationToken ct) =>
-                Api.OkAsync<ExtendPreservationRequest, PreservationView>(req, body => preservation.ExtendAsync(user.ToCaller(), id, itemId, body, ct)))
-            .Accepts<ExtendPreservationRequest>("application/json")
+        item.MapPost("/extend", (Guid id, Guid itemId, JsonBody<ExtendPreservationRequest> body, ApiCaller caller, PreservationService preservation, CancellationToken ct) =>
+                Api.OkAsync(preservation.ExtendAsync(caller, id, itemId, body.Value, ct)))
             .WithSummary("The issuing authority extends preservation (Art. 6(2)) to a later date, with its reason.");
 
-        item.MapPost("/legal-hold", (Guid id, Guid itemId, HttpRequest req, ClaimsPrincipal user, PreservationService preservation, CancellationToken ct) =>
-                Api.OkAsync<LegalHoldRequest, PreservationView>(req, body => preservation.HoldAsync(user.ToCaller(), id, itemId, body, hold: true, ct)))
-            .Accepts<LegalHoldRequest>("application/json")
+        item.MapPost("/legal-hold", (Guid id, Guid itemId, JsonBody<LegalHoldRequest> body, ApiCaller caller, PreservationService preservation, CancellationToken ct) =>
+                Api.OkAsync(preservation.HoldAsync(caller, id, itemId, body.Value, hold: true, ct)))
             .WithSummary("Put the item under a legal hold: nothing is purged while it lasts.");
 
-        item.MapPost("/legal-hold/release", (Guid id, Guid itemId, HttpRequest req, ClaimsPrincipal user, PreservationService preservation, CancellationToken ct) =>
-                Api.OkAsync<LegalHoldRequest, PreservationView>(req, body => preservation.HoldAsync(user.ToCaller(), id, itemId, body, hold: false, ct)))
-            .Accepts<LegalHoldRequest>("application/json")
+        item.MapPost("/legal-hold/release", (Guid id, Guid itemId, JsonBody<LegalHoldRequest> body, ApiCaller caller, PreservationService preservation, CancellationToken ct) =>
+                Api.OkAsync(preservation.HoldAsync(caller, id, itemId, body.Value, hold: false, ct)))
             .WithSummary("Release the legal hold; the next sweep purges the item if its period has passed.");
 
-        item.MapPost("/records", (Guid id, Guid itemId, HttpRequest req, ClaimsPrincipal user, PreservationService preservation, CancellationToken ct) =>
-                Api.OkAsync<PreservationRecordRequest, PreservationView>(req, body => preservation.RecordAsync(user.ToCaller(), id, itemId, body, ct)))
-            .Accepts<PreservationRecordRequest>("application/json")
+        item.MapPost("/records", (Guid id, Guid itemId, JsonBody<PreservationRecordRequest> body, ApiCaller caller, PreservationService preservation, CancellationToken ct) =>
+                Api.OkAsync(preservation.RecordAsync(caller, id, itemId, body.Value, ct)))
             .WithSummary("The platform records what it preserved: a description and optionally hashes (md5, sha256, pdq).");
 
         app.MapGet("/api/v1/preservation/expiring", async Task<Results<Ok<IReadOnlyList<ExpiringItem>>, ProblemHttpResult>> (
-                string? within_days, ClaimsPrincipal user, PreservationService preservation, CancellationToken ct) =>
+                string? within_days, ApiCaller caller, PreservationService preservation, CancellationToken ct) =>
             {
                 var days = 30;
                 if (within_days is not null && !int.TryParse(within_days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out days))
                     return Problems.From(Takedown.Core.Common.Error.Invalid("within_days", "must be a whole number of days"));
-                return Api.Ok(await preservation.ExpiringAsync(user.ToCaller(), days, ct));
+                return Api.Ok(await preservation.ExpiringAsync(caller, days, ct));
             })
             .RequireScopes().WithTags("Preservation")
             .WithSummary("Your items whose preservation ends within ?within_days= (default 30), under a legal hold or not.");
     
 
         app.MapPost("/api/v1/preservation/sweep", async Task<Results<Ok<PreservationSweep>, ProblemHttpResult>> (
-                ClaimsPrincipal user, PreservationService preservation, CancellationToken ct) =>
+                ApiCaller caller, PreservationService preservation, CancellationToken ct) =>
             {
-                if (!user.ToCaller().IsOperator) return Problems.From(Takedown.Core.Common.Error.Forbidden("Only the operator runs the preservation sweep by hand."));
+                if (!caller.Caller.IsOperator) return Problems.From(Takedown.Core.Common.Error.Forbidden("Only the operator runs the preservation sweep by hand."));
                 return TypedResults.Ok(await preservation.SweepAsync(ct));
             })
             .RequireScopes().WithTags("Preservation")

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Takedown.Core.Common;
@@ -15,14 +14,14 @@ internal static class ReportsEndpoints
             .WithSummary("Your organisation's transparency report for [from, to): TCO Art. 7 (platform) or Art. 8 (authority), with time to action; &format=csv.");
 
     private static async Task<Results<Ok<TransparencyReport>, ContentHttpResult, ProblemHttpResult>> ReportAsync(
-        string? from, string? to, string? format, ClaimsPrincipal user, TransparencyReportsService reports, CancellationToken ct)
+        string? from, string? to, string? format, ApiCaller caller, TransparencyReportsService reports, CancellationToken ct)
     {
         var v = new Validator();
         var start = Dates.Parse(v, "from", from);
         var end = Dates.Parse(v, "to", to);
         v.OneOf("format", format ?? "json", ["json", "csv"]);
         if (!v.IsValid) return Problems.From(v.ToError());
-        var result = await reports.ComputeAsync(user.ToCaller(), start, end, ct);
+        var result = await reports.ComputeAsync(caller, start, end, ct);
         if (!result.IsSuccess) return Problems.From(result.Error!);
         return format == "csv"
             ? TypedResults.Text(TransparencyReportsService.ToCsv(result.Value), "text/csv", Encoding.UTF8)

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,12 +13,12 @@ internal static class StatementsEndpoints
     {
         var item = app.MapGroup("/api/v1/orders/{id:guid}/items/{itemId:guid}/statement").WithTags("Statements of reasons").RequireScopes();
 
-        item.MapGet("/", (Guid id, Guid itemId, ClaimsPrincipal user, StatementsService statements, CancellationToken ct) =>
-                Api.OkAsync(statements.GetAsync(user.ToCaller(), id, itemId, ct)))
+        item.MapGet("/", (Guid id, Guid itemId, ApiCaller caller, StatementsService statements, CancellationToken ct) =>
+                Api.OkAsync(statements.GetAsync(caller, id, itemId, ct)))
             .WithSummary("The DSA Art. 17 statement of reasons for the item's action (409 while the order's confidential_until has not passed).");
 
-        item.MapPost("/sent", (Guid id, Guid itemId, ClaimsPrincipal user, StatementsService statements, CancellationToken ct) =>
-                Api.OkAsync(statements.MarkSentAsync(user.ToCaller(), id, itemId, ct)))
+        item.MapPost("/sent", (Guid id, Guid itemId, ApiCaller caller, StatementsService statements, CancellationToken ct) =>
+                Api.OkAsync(statements.MarkSentAsync(caller, id, itemId, ct)))
             .WithSummary("Record that the platform sent the statement of reasons to the uploader.");
 
         app.MapGet("/api/v1/reports/dsa-statements", ExportAsync).RequireScopes().WithTags("Reports")
@@ -27,14 +26,14 @@ internal static class StatementsEndpoints
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ExportAsync(
-        string? from, string? to, string? batch, ClaimsPrincipal user, StatementsService statements, CancellationToken ct)
+        string? from, string? to, string? batch, ApiCaller caller, StatementsService statements, CancellationToken ct)
     {
         var v = new Validator();
         var start = Dates.Parse(v, "from", from);
         var end = Dates.Parse(v, "to", to);
         if (batch is not null and not ("true" or "false")) v.Add("batch", "must be true or false");
         if (!v.IsValid) return Problems.From(v.ToError());
-        var result = await statements.ExportAsync(user.ToCaller(), start, end, ct);
+        var result = await statements.ExportAsync(caller, start, end, ct);
         if (!result.IsSuccess) return Problems.From(result.Error!);
         var text = new StringBuilder();
         if (batch == "true")

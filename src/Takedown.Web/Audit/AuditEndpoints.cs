@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Takedown.Core.Audit;
 using Takedown.Core.Common;
@@ -13,19 +12,16 @@ internal static class AuditEndpoints
     {
         var group = app.MapGroup("/api/v1/audit").WithTags("Audit").RequireScopes();
 
-        group.MapGet("/", async Task<Results<Ok<AuditPage>, ProblemHttpResult>> (string? after, string? limit, ClaimsPrincipal user, IDatabase db, CancellationToken ct) =>
+        group.MapGet("/", async Task<Results<Ok<AuditPage>, ProblemHttpResult>> ([AsParameters] PageRequest page, ApiCaller caller, IDatabase db, CancellationToken ct) =>
         {
-            var size = Api.Limit(limit, 100);
-            if (!size.IsSuccess) return Problems.From(size.Error!);
             long from = 0;
-            if (after is not null && !long.TryParse(after, out from)) return Problems.From(Error.Invalid("after", "is not a cursor from a previous page"));
-            return Api.Ok(await AuditLog.ListAsync(db, user.ToCaller(), from, size.Value, ct));
+            if (page.After is not null && !long.TryParse(page.After, out from)) return Problems.From(Error.Invalid("after", "is not a cursor from a previous page"));
+            return Api.Ok(await AuditLog.ListAsync(db, caller, from, page.LimitOr(100), ct));
         }).WithSummary("The audit log (operator and oversight).");
 
-        group.MapGet("/verify", async Task<Results<Ok<AuditVerification>, ProblemHttpResult>> (ClaimsPrincipal user, AuditCheckpoints checkpoints, CancellationToken ct) =>
+        group.MapGet("/verify", async Task<Results<Ok<AuditVerification>, ProblemHttpResult>> (ApiCaller caller, AuditCheckpoints checkpoints, CancellationToken ct) =>
         {
-            var caller = user.ToCaller();
-            if (!caller.IsOperator && !caller.IsOversight) return Problems.From(Error.Forbidden("Only the operator and oversight verify the audit log."));
+            if (!caller.Caller.IsOperator && !caller.Caller.IsOversight) return Problems.From(Error.Forbidden("Only the operator and oversight verify the audit log."));
             return TypedResults.Ok(await checkpoints.VerifyAsync(null, ct));
         }).WithSummary("Recompute the hash chain and check it against the signed checkpoints; names the first thing that does not hold.");
 
@@ -38,9 +34,9 @@ internal static class AuditEndpoints
                 : Problems.From(new Error(ErrorKind.NotFound, "No checkpoint yet", "No checkpoint has been written yet: the audit chain is empty.")))
             .WithSummary("The latest signed checkpoint of the audit chain (every organisation: keep copies, and check them later with 'takedown admin verify-audit --checkpoint').");
 
-        group.MapPost("/checkpoint", async Task<Results<Ok<AuditCheckpoint>, ProblemHttpResult>> (ClaimsPrincipal user, AuditCheckpoints checkpoints, CancellationToken ct) =>
+        group.MapPost("/checkpoint", async Task<Results<Ok<AuditCheckpoint>, ProblemHttpResult>> (ApiCaller caller, AuditCheckpoints checkpoints, CancellationToken ct) =>
         {
-            if (!user.ToCaller().IsOperator) return Problems.From(Error.Forbidden("Only the operator asks for a checkpoint out of turn."));
+            if (!caller.Caller.IsOperator) return Problems.From(Error.Forbidden("Only the operator asks for a checkpoint out of turn."));
             return await checkpoints.WriteNowAsync(ct) is { } written ? TypedResults.Ok(written) : Problems.From(new Error(ErrorKind.NotFound, "No checkpoint yet", "The audit chain is empty: there is nothing to sign."));
         }).WithSummary("Sign the chain's head now (operator; e.g. before a backup or a handover); answers the checkpoint that covers it.");
     }

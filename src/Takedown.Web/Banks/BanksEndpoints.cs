@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Takedown.Core.Banks;
 using Takedown.Core.Common;
@@ -16,38 +15,32 @@ internal static class BanksEndpoints
     {
         var group = app.MapGroup("/api/v1/banks").WithTags("Banks").RequireScopes();
 
-        group.MapPost("/", (HttpRequest req, ClaimsPrincipal user, BanksService banks, CancellationToken ct) =>
-                Api.CreatedAsync<CreateBankRequest, BankView>(req, body => banks.CreateAsync(user.ToCaller(), body, ct), b => $"/api/v1/banks/{b.Name}"))
-            .Accepts<CreateBankRequest>("application/json")
+        group.MapPost("/", (JsonBody<CreateBankRequest> body, ApiCaller caller, BanksService banks, CancellationToken ct) =>
+                Api.CreatedAsync(banks.CreateAsync(caller, body.Value, ct), b => $"/api/v1/banks/{b.Name}"))
             .WithSummary("Create a bank (UPPER_SNAKE_CASE name; private, shared with named members, or all_members).");
 
-        group.MapGet("/", async (ClaimsPrincipal user, BanksService banks, CancellationToken ct) =>
-            TypedResults.Ok(new { data = await banks.ListAsync(user.ToCaller(), ct) })).WithSummary("The banks your organisation may use.");
+        group.MapGet("/", async (ApiCaller caller, BanksService banks, CancellationToken ct) =>
+            TypedResults.Ok(new { data = await banks.ListAsync(caller, ct) })).WithSummary("The banks your organisation may use.");
 
         // Literal segments win over {name}: the bank name REVIEWS is reserved.
-        group.MapGet("/reviews", async Task<Results<Ok<OwnerReviewPage>, ProblemHttpResult>> (
-            string? status, string? after, string? limit, ClaimsPrincipal user, OwnerReviewsService reviews, CancellationToken ct) =>
-        {
-            var size = Api.Limit(limit);
-            return size.IsSuccess ? Api.Ok(await reviews.ListAsync(user.ToCaller(), status, after, size.Value, ct)) : Problems.From(size.Error!);
-        }).WithSummary("Your owner reviews: entries of your banks that someone else's reinstatement touched; ?status=open|decided|overdue; cursor-paginated.");
+        group.MapGet("/reviews", (string? status, [AsParameters] PageRequest page, ApiCaller caller, OwnerReviewsService reviews, CancellationToken ct) =>
+                Api.OkAsync(reviews.ListAsync(caller, status, page.After, page.Limit, ct)))
+            .WithSummary("Your owner reviews: entries of your banks that someone else's reinstatement touched; ?status=open|decided|overdue; cursor-paginated.");
 
-        group.MapGet("/reviews/{id:guid}", (Guid id, ClaimsPrincipal user, OwnerReviewsService reviews, CancellationToken ct) =>
-            Api.OkAsync(reviews.GetAsync(user.ToCaller(), id, ct)))
+        group.MapGet("/reviews/{id:guid}", (Guid id, ApiCaller caller, OwnerReviewsService reviews, CancellationToken ct) =>
+            Api.OkAsync(reviews.GetAsync(caller, id, ct)))
             .WithSummary("One owner review.");
 
-        group.MapPost("/reviews/{id:guid}/decision", (Guid id, HttpRequest req, ClaimsPrincipal user, OwnerReviewsService reviews, CancellationToken ct) =>
-                Api.OkAsync<OwnerReviewDecisionRequest, OwnerReviewView>(req, body => reviews.DecideAsync(user.ToCaller(), id, body, ct)))
-            .Accepts<OwnerReviewDecisionRequest>("application/json")
+        group.MapPost("/reviews/{id:guid}/decision", (Guid id, JsonBody<OwnerReviewDecisionRequest> body, ApiCaller caller, OwnerReviewsService reviews, CancellationToken ct) =>
+                Api.OkAsync(reviews.DecideAsync(caller, id, body.Value, ct)))
             .WithSummary("Decide an owner review: keep, narrow (new labels) or disable the entry for everyone; reasons required.");
 
-        group.MapGet("/{name}", (string name, ClaimsPrincipal user, BanksService banks, CancellationToken ct) =>
-            Api.OkAsync(banks.GetAsync(user.ToCaller(), name, ct)))
+        group.MapGet("/{name}", (string name, ApiCaller caller, BanksService banks, CancellationToken ct) =>
+            Api.OkAsync(banks.GetAsync(caller, name, ct)))
             .WithSummary("One bank: owner, visibility, members and entry counts.");
 
-        group.MapPatch("/{name}", (string name, HttpRequest req, ClaimsPrincipal user, BanksService banks, CancellationToken ct) =>
-                Api.OkAsync<UpdateBankRequest, BankView>(req, body => banks.UpdateAsync(user.ToCaller(), name, body, ct)))
-            .Accepts<UpdateBankRequest>("application/json")
+        group.MapPatch("/{name}", (string name, JsonBody<UpdateBankRequest> body, ApiCaller caller, BanksService banks, CancellationToken ct) =>
+                Api.OkAsync(banks.UpdateAsync(caller, name, body.Value, ct)))
             .WithSummary("Change who may use the bank (owner only).");
 
         group.MapPost("/{name}/entries", AddEntryAsync)
@@ -57,32 +50,31 @@ internal static class BanksEndpoints
             .WithSummary("Add an entry: a signal as JSON, or a file (multipart field 'file', hashed and not kept; form fields signal_type, entity, behaviour, source, order_item_id).");
 
         group.MapGet("/{name}/entries", async Task<Results<Ok<BankFeedPage>, ProblemHttpResult>> (
-            string name, string? after, string? limit, ClaimsPrincipal user, BanksService banks, CancellationToken ct) =>
+            string name, string? after, string? limit, ApiCaller caller, BanksService banks, CancellationToken ct) =>
         {
             var size = 100;
             if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size)))
                 return Problems.From(Error.Invalid("limit", $"must be a whole number between 1 and {BanksService.MaxFeedPage}"));
-            return Api.Ok(await banks.FeedAsync(user.ToCaller(), name, after, size, ct));
+            return Api.Ok(await banks.FeedAsync(caller, name, after, size, ct));
         }).WithSummary("The bank's incremental feed: added, disabled, enabled (and owner false-positive) changes in order; resume with ?after=<next_cursor>.");
 
-        group.MapGet("/{name}/entries/{id:guid}", (string name, Guid id, ClaimsPrincipal user, BanksService banks, CancellationToken ct) =>
-            Api.OkAsync(banks.GetEntryAsync(user.ToCaller(), name, id, ct)))
+        group.MapGet("/{name}/entries/{id:guid}", (string name, Guid id, ApiCaller caller, BanksService banks, CancellationToken ct) =>
+            Api.OkAsync(banks.GetEntryAsync(caller, name, id, ct)))
             .WithSummary("One entry: its signal, labels, state and opinions.");
 
-        group.MapPost("/{name}/entries/{id:guid}/disable", (string name, Guid id, ClaimsPrincipal user, BanksService banks, CancellationToken ct) =>
-            Api.OkAsync(banks.SetEnabledAsync(user.ToCaller(), name, id, enabled: false, ct))).WithSummary("Disable an entry (it stops matching; never deleted).");
+        group.MapPost("/{name}/entries/{id:guid}/disable", (string name, Guid id, ApiCaller caller, BanksService banks, CancellationToken ct) =>
+            Api.OkAsync(banks.SetEnabledAsync(caller, name, id, enabled: false, ct))).WithSummary("Disable an entry (it stops matching; never deleted).");
 
-        group.MapPost("/{name}/entries/{id:guid}/enable", (string name, Guid id, ClaimsPrincipal user, BanksService banks, CancellationToken ct) =>
-            Api.OkAsync(banks.SetEnabledAsync(user.ToCaller(), name, id, enabled: true, ct))).WithSummary("Re-enable a disabled entry.");
+        group.MapPost("/{name}/entries/{id:guid}/enable", (string name, Guid id, ApiCaller caller, BanksService banks, CancellationToken ct) =>
+            Api.OkAsync(banks.SetEnabledAsync(caller, name, id, enabled: true, ct))).WithSummary("Re-enable a disabled entry.");
 
-        group.MapPut("/{name}/entries/{id:guid}/opinion", (string name, Guid id, HttpRequest req, ClaimsPrincipal user, BanksService banks, CancellationToken ct) =>
-                Api.OkAsync<OpinionRequest, EntryView>(req, body => banks.RecordOpinionAsync(user.ToCaller(), name, id, body, ct)))
-            .Accepts<OpinionRequest>("application/json")
+        group.MapPut("/{name}/entries/{id:guid}/opinion", (string name, Guid id, JsonBody<OpinionRequest> body, ApiCaller caller, BanksService banks, CancellationToken ct) =>
+                Api.OkAsync(banks.RecordOpinionAsync(caller, name, id, body.Value, ct)))
             .WithSummary("Record your opinion: agree, disagree or false_positive (the owner's false_positive stops the entry matching).");
     }
 
     private static async Task<Results<Created<EntryView>, ProblemHttpResult>> AddEntryAsync(
-        string name, HttpRequest req, ClaimsPrincipal user, BanksService banks, HashingOptions hashing, CancellationToken ct)
+        string name, HttpRequest req, ApiCaller caller, BanksService banks, HashingOptions hashing, CancellationToken ct)
     {
         Result<EntryView> result;
         if (MultipartBody.IsMultipart(req))
@@ -97,13 +89,13 @@ internal static class BanksEndpoints
                 item = parsed;
             }
             var labels = f.Field("entity") is null && f.Field("behaviour") is null ? null : new EntryLabels(f.Field("entity"), f.Field("behaviour"));
-            result = await banks.AddFileEntryAsync(user.ToCaller(), name, new AddFileEntryRequest(f.Field("signal_type"), labels, f.Field("source"), item, f.FileName), f.File, ct);
+            result = await banks.AddFileEntryAsync(caller, name, new AddFileEntryRequest(f.Field("signal_type"), labels, f.Field("source"), item, f.FileName), f.File, ct);
         }
         else
         {
             var body = await JsonBody.ReadAsync<AddEntryRequest>(req);
             if (!body.IsSuccess) return Problems.From(body.Error!);
-            result = await banks.AddEntryAsync(user.ToCaller(), name, body.Value, ct);
+            result = await banks.AddEntryAsync(caller, name, body.Value, ct);
         }
         return result.IsSuccess
             ? TypedResults.Created($"/api/v1/banks/{name}/entries/{result.Value.Id}", result.Value)

@@ -1,3 +1,5 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http.Metadata;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Takedown.Core.Common;
@@ -53,4 +55,30 @@ internal static class JsonBody
     private static Error TooLarge(int max) =>
         new(ErrorKind.TooLarge, "Request body too large", $"The body exceeds {max} bytes.",
             new Dictionary<string, string[]> { ["body"] = [$"must be at most {max} bytes"] });
+}
+
+/// <summary>
+/// A JSON request body as a handler parameter, read by <see cref="JsonBody.ReadAsync{T}"/> (strict, size-limited,
+/// <c>application/json</c> only): a body that is not right is answered with its problem before the handler runs.
+/// It describes itself in the API document as the operation's <c>application/json</c> request body of type <typeparamref name="T"/>.
+/// </summary>
+internal sealed class JsonBody<T> : IBoundParameter, IEndpointParameterMetadataProvider where T : class
+{
+    private readonly Result<T> _read;
+
+    private JsonBody(Result<T> read) => _read = read;
+
+    /// <summary>The body; only ever read by a handler, which runs only when the body was read cleanly.</summary>
+    public T Value => _read.Value;
+
+    public Error? Error => _read.Error;
+
+    public static async ValueTask<JsonBody<T>?> BindAsync(HttpContext context, ParameterInfo parameter) =>
+        new(await JsonBody.ReadAsync<T>(context.Request));
+
+    public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder)
+    {
+        builder.Metadata.Add(new JsonAccepts(typeof(T)));
+        BoundParameters.AnswerErrorsFirst(builder);
+    }
 }

@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,41 +19,40 @@ internal static class DataRequestsEndpoints
 
         var group = app.MapGroup("/api/v1/data-requests").WithTags("Data requests").RequireScopes();
 
-        group.MapPost("/", (HttpRequest req, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
-                Api.CreatedAsync<CreateDataRequest, DataRequestView>(req, body => service.CreateAsync(user.ToCaller(), body, ct), r => $"/api/v1/data-requests/{r.Id}"))
-            .Accepts<CreateDataRequest>("application/json")
+        group.MapPost("/", (JsonBody<CreateDataRequest> body, ApiCaller caller, DataRequestsService service, CancellationToken ct) =>
+                Api.CreatedAsync(service.CreateAsync(caller, body.Value, ct), r => $"/api/v1/data-requests/{r.Id}"))
             .WithSummary("Send a preservation, disclosure or emergency disclosure request to a platform.");
 
-        group.MapGet("/", async (ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.ListAsync(user.ToCaller(), ct)))
+        group.MapGet("/", async (ApiCaller caller, DataRequestsService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.ListAsync(caller, ct)))
             .WithSummary("The data requests you sent or received.");
 
-        group.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
-            Api.OkAsync(service.GetAsync(user.ToCaller(), id, ct)))
+        group.MapGet("/{id:guid}", (Guid id, ApiCaller caller, DataRequestsService service, CancellationToken ct) =>
+            Api.OkAsync(service.GetAsync(caller, id, ct)))
             .WithSummary("One data request with its answers, files and deadlines.");
 
-        group.MapPost("/{id:guid}/acknowledge", (Guid id, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
-            Api.OkAsync(service.AcknowledgeAsync(user.ToCaller(), id, ct)))
+        group.MapPost("/{id:guid}/acknowledge", (Guid id, ApiCaller caller, DataRequestsService service, CancellationToken ct) =>
+            Api.OkAsync(service.AcknowledgeAsync(caller, id, ct)))
             .WithSummary("The platform acknowledges the data request.");
 
-        group.MapPost("/{id:guid}/request-clarification", (Guid id, HttpRequest req, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
-            Api.OkAsync<DataRequestAnswer, DataRequestView>(req, b => service.RequestClarificationAsync(user.ToCaller(), id, b, ct))).Accepts<DataRequestAnswer>("application/json")
+        group.MapPost("/{id:guid}/request-clarification", (Guid id, JsonBody<DataRequestAnswer> body, ApiCaller caller, DataRequestsService service, CancellationToken ct) =>
+            Api.OkAsync(service.RequestClarificationAsync(caller, id, body.Value, ct)))
             .WithSummary("The platform asks the authority to clarify the request.");
 
-        group.MapPost("/{id:guid}/clarify", (Guid id, HttpRequest req, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
-            Api.OkAsync<DataRequestAnswer, DataRequestView>(req, b => service.ClarifyAsync(user.ToCaller(), id, b, ct))).Accepts<DataRequestAnswer>("application/json")
+        group.MapPost("/{id:guid}/clarify", (Guid id, JsonBody<DataRequestAnswer> body, ApiCaller caller, DataRequestsService service, CancellationToken ct) =>
+            Api.OkAsync(service.ClarifyAsync(caller, id, body.Value, ct)))
             .WithSummary("The authority clarifies the request.");
 
-        group.MapPost("/{id:guid}/narrow", (Guid id, HttpRequest req, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
-            Api.OkAsync<DataRequestAnswer, DataRequestView>(req, b => service.NarrowAsync(user.ToCaller(), id, b, ct))).Accepts<DataRequestAnswer>("application/json")
+        group.MapPost("/{id:guid}/narrow", (Guid id, JsonBody<DataRequestAnswer> body, ApiCaller caller, DataRequestsService service, CancellationToken ct) =>
+            Api.OkAsync(service.NarrowAsync(caller, id, body.Value, ct)))
             .WithSummary("The authority narrows the request.");
 
-        group.MapPost("/{id:guid}/object", (Guid id, HttpRequest req, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
-            Api.OkAsync<DataRequestAnswer, DataRequestView>(req, b => service.ObjectAsync(user.ToCaller(), id, b, ct))).Accepts<DataRequestAnswer>("application/json")
+        group.MapPost("/{id:guid}/object", (Guid id, JsonBody<DataRequestAnswer> body, ApiCaller caller, DataRequestsService service, CancellationToken ct) =>
+            Api.OkAsync(service.ObjectAsync(caller, id, body.Value, ct)))
             .WithSummary("The platform objects to the request, with its reasons.");
 
-        group.MapPost("/{id:guid}/extend", (Guid id, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
-            Api.OkAsync(service.ExtendAsync(user.ToCaller(), id, ct))).WithSummary("Extend a preservation before it expires.");
+        group.MapPost("/{id:guid}/extend", (Guid id, ApiCaller caller, DataRequestsService service, CancellationToken ct) =>
+            Api.OkAsync(service.ExtendAsync(caller, id, ct))).WithSummary("Extend a preservation before it expires.");
 
         group.MapPost("/{id:guid}/attachments", AttachAsync).DisableAntiforgery()
             .WithSummary("Attach the legal instrument (multipart field 'file').");
@@ -63,9 +61,9 @@ internal static class DataRequestsEndpoints
             .WithSummary("Answer with a production (multipart field 'files'); the manifest is signed with the service's Ed25519 key.");
 
         group.MapGet("/{id:guid}/productions/{productionId:guid}", async Task<Results<Ok<ProductionView>, ProblemHttpResult>> (
-            Guid id, Guid productionId, ClaimsPrincipal user, DataRequestsService service, CancellationToken ct) =>
+            Guid id, Guid productionId, ApiCaller caller, DataRequestsService service, CancellationToken ct) =>
         {
-            var p = await service.OpenProductionAsync(user.ToCaller(), id, productionId, ct);
+            var p = await service.OpenProductionAsync(caller, id, productionId, ct);
             return p.IsSuccess ? TypedResults.Ok(p.Value.Production) : Problems.From(p.Error!);
         })
             .WithSummary("One production: its signed manifest, signature and key id.");
@@ -74,10 +72,9 @@ internal static class DataRequestsEndpoints
             .WithSummary("The production as one zip: files/, manifest.json, manifest.sig, signing-key.json.");
     }
 
-    private static async Task<Results<Ok<DataRequestView>, ProblemHttpResult>> AttachAsync(Guid id, HttpRequest req, ClaimsPrincipal user,
+    private static async Task<Results<Ok<DataRequestView>, ProblemHttpResult>> AttachAsync(Guid id, HttpRequest req, ApiCaller caller,
         DataRequestsService service, BlobStore store, IOptions<DataRequestOptions> options, CancellationToken ct)
     {
-        var caller = user.ToCaller();
         var may = await service.CanUploadAsync(caller, id, production: false, ct);
         if (!may.IsSuccess) return Problems.From(may.Error!);
         var o = options.Value;
@@ -88,10 +85,9 @@ internal static class DataRequestsEndpoints
         return Api.Ok(await service.AttachAsync(caller, id, files.Value, ct));
     }
 
-    private static async Task<Results<Created<ProductionView>, ProblemHttpResult>> ProduceAsync(Guid id, HttpRequest req, ClaimsPrincipal user,
+    private static async Task<Results<Created<ProductionView>, ProblemHttpResult>> ProduceAsync(Guid id, HttpRequest req, ApiCaller caller,
         DataRequestsService service, BlobStore store, IOptions<DataRequestOptions> options, CancellationToken ct)
     {
-        var caller = user.ToCaller();
         var may = await service.CanUploadAsync(caller, id, production: true, ct);
         if (!may.IsSuccess) return Problems.From(may.Error!);
         var o = options.Value;
@@ -103,10 +99,10 @@ internal static class DataRequestsEndpoints
             : Problems.From(result.Error!);
     }
 
-    private static async Task<IResult> ArchiveAsync(Guid id, Guid productionId, ClaimsPrincipal user, DataRequestsService service,
+    private static async Task<IResult> ArchiveAsync(Guid id, Guid productionId, ApiCaller caller, DataRequestsService service,
         BlobStore store, SigningKeys keys, CancellationToken ct)
     {
-        var p = await service.OpenProductionAsync(user.ToCaller(), id, productionId, ct);
+        var p = await service.OpenProductionAsync(caller, id, productionId, ct);
         if (!p.IsSuccess) return Problems.From(p.Error!);
         var (production, manifestJson) = p.Value;
         // A file lost from the store (a disk, or a restore without it) is a problem to name, not a half-written zip.

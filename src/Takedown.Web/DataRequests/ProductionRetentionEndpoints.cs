@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Takedown.Core.DataRequests;
 using Takedown.Web.Common;
 
@@ -10,18 +9,16 @@ internal static class ProductionRetentionEndpoints
     {
         var group = app.MapGroup("/api/v1/data-requests/{id:guid}").WithTags("Data requests").RequireScopes();
 
-        group.MapGet("/retention", (Guid id, ClaimsPrincipal user, ProductionRetention retention, CancellationToken ct) =>
-                Api.OkAsync(retention.GetAsync(user.ToCaller(), id, ct)))
+        group.MapGet("/retention", (Guid id, ApiCaller caller, ProductionRetention retention, CancellationToken ct) =>
+                Api.OkAsync(retention.GetAsync(caller, id, ct)))
             .WithSummary("The request's legal hold, and until when each production's files are kept (purged_at once the sweep purged them).");
 
-        group.MapPost("/legal-hold", (Guid id, HttpRequest req, ClaimsPrincipal user, ProductionRetention retention, CancellationToken ct) =>
-                Api.OkAsync<DataRequestHoldRequest, DataRequestHoldView>(req, body => retention.HoldAsync(user.ToCaller(), id, body, hold: true, ct)))
-            .Accepts<DataRequestHoldRequest>("application/json")
+        group.MapPost("/legal-hold", (Guid id, JsonBody<DataRequestHoldRequest> body, ApiCaller caller, ProductionRetention retention, CancellationToken ct) =>
+                Api.OkAsync(retention.HoldAsync(caller, id, body.Value, hold: true, ct)))
             .WithSummary("The requesting authority puts the request under a legal hold: none of its productions is purged while it lasts.");
 
-        group.MapPost("/legal-hold/release", (Guid id, HttpRequest req, ClaimsPrincipal user, ProductionRetention retention, CancellationToken ct) =>
-                Api.OkAsync<DataRequestHoldRequest, DataRequestHoldView>(req, body => retention.HoldAsync(user.ToCaller(), id, body, hold: false, ct)))
-            .Accepts<DataRequestHoldRequest>("application/json")
+        group.MapPost("/legal-hold/release", (Guid id, JsonBody<DataRequestHoldRequest> body, ApiCaller caller, ProductionRetention retention, CancellationToken ct) =>
+                Api.OkAsync(retention.HoldAsync(caller, id, body.Value, hold: false, ct)))
             .WithSummary("Release the legal hold; the next sweep purges productions past their retention.");
     }
 }

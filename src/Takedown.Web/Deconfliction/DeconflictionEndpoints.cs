@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Takedown.Core.Common;
 using Takedown.Core.Deconfliction;
 using Takedown.Web.Common;
@@ -11,27 +10,24 @@ internal static class DeconflictionEndpoints
     {
         var group = app.MapGroup("/api/v1/deconfliction").WithTags("Deconfliction").RequireScopes();
 
-        group.MapPost("/entries", (HttpRequest req, ClaimsPrincipal user, DeconflictionService service, CancellationToken ct) =>
-                Api.CreatedAsync<CreateEntryRequest, EntryView>(req, body => service.CreateEntryAsync(user.ToCaller(), body, ct), e => $"/api/v1/deconfliction/entries/{e.Id}"))
-            .Accepts<CreateEntryRequest>("application/json")
+        group.MapPost("/entries", (JsonBody<CreateEntryRequest> body, ApiCaller caller, DeconflictionService service, CancellationToken ct) =>
+                Api.CreatedAsync(service.CreateEntryAsync(caller, body.Value, ct), e => $"/api/v1/deconfliction/entries/{e.Id}"))
             .WithSummary("Register a confidential identifier (URL or account) tied to an investigation.");
 
-        group.MapGet("/entries", async (ClaimsPrincipal user, DeconflictionService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.ListEntriesAsync(user.ToCaller(), ct)))
+        group.MapGet("/entries", async (ApiCaller caller, DeconflictionService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.ListEntriesAsync(caller, ct)))
             .WithSummary("Your authority's confidential identifiers.");
 
-        group.MapGet("/holds", async (string? status, ClaimsPrincipal user, DeconflictionService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.ListHoldsAsync(user.ToCaller(), status, ct)))
+        group.MapGet("/holds", async (string? status, ApiCaller caller, DeconflictionService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.ListHoldsAsync(caller, status, ct)))
             .WithSummary("Orders from other authorities held on your identifiers (which identifier, not whose order).");
 
-        group.MapPost("/holds/{id:guid}/release", (Guid id, HttpRequest req, ClaimsPrincipal user, DeconflictionService service, CancellationToken ct) =>
-                Api.OkAsync<HoldDecisionRequest, HoldView>(req, body => service.ReleaseAsync(user.ToCaller(), id, body, ct)))
-            .Accepts<HoldDecisionRequest>("application/json")
+        group.MapPost("/holds/{id:guid}/release", (Guid id, JsonBody<HoldDecisionRequest> body, ApiCaller caller, DeconflictionService service, CancellationToken ct) =>
+                Api.OkAsync(service.ReleaseAsync(caller, id, body.Value, ct)))
             .WithSummary("Release: the held item goes on to the platform.");
 
-        group.MapPost("/holds/{id:guid}/object", (Guid id, HttpRequest req, ClaimsPrincipal user, DeconflictionService service, CancellationToken ct) =>
-                Api.OkAsync<HoldDecisionRequest, HoldView>(req, body => service.ObjectAsync(user.ToCaller(), id, body, ct)))
-            .Accepts<HoldDecisionRequest>("application/json")
+        group.MapPost("/holds/{id:guid}/object", (Guid id, JsonBody<HoldDecisionRequest> body, ApiCaller caller, DeconflictionService service, CancellationToken ct) =>
+                Api.OkAsync(service.ObjectAsync(caller, id, body.Value, ct)))
             .WithSummary("Object: the held item is withdrawn as 'deconfliction'.");
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Takedown.Core.Common;
 using Takedown.Core.Evidence;
@@ -17,16 +16,16 @@ internal static class EvidenceEndpoints
             .WithSummary("Attach a screenshot or archived page (multipart field 'file'; PNG, JPEG, GIF, WebP or PDF, decided from the bytes).");
 
         group.MapGet("/", async Task<Results<Ok<IReadOnlyList<EvidenceView>>, ProblemHttpResult>> (
-            Guid id, Guid itemId, ClaimsPrincipal user, EvidenceService evidence, CancellationToken ct) =>
+            Guid id, Guid itemId, ApiCaller caller, EvidenceService evidence, CancellationToken ct) =>
         {
-            var list = await evidence.ListAsync(user.ToCaller(), id, ct);
+            var list = await evidence.ListAsync(caller, id, ct);
             return list.IsSuccess ? TypedResults.Ok<IReadOnlyList<EvidenceView>>(list.Value.Where(e => e.ItemId == itemId).ToList()) : Problems.From(list.Error!);
         }).WithSummary("The item's evidence (issuing authority and addressed platform only).");
 
         group.MapGet("/{evidenceId:guid}", async Task<Results<FileStreamHttpResult, ProblemHttpResult>> (
-            Guid id, Guid itemId, Guid evidenceId, HttpContext http, EvidenceService evidence, CancellationToken ct) =>
+            Guid id, Guid itemId, Guid evidenceId, HttpContext http, ApiCaller caller, EvidenceService evidence, CancellationToken ct) =>
         {
-            var opened = await evidence.OpenAsync(http.User.ToCaller(), id, itemId, evidenceId, ct);
+            var opened = await evidence.OpenAsync(caller, id, itemId, evidenceId, ct);
             if (!opened.IsSuccess) return Problems.From(opened.Error!);
             Harden(http.Response);
             var e = opened.Value.Evidence;
@@ -43,7 +42,7 @@ internal static class EvidenceEndpoints
     }
 
     private static async Task<Results<Created<EvidenceView>, ProblemHttpResult>> UploadAsync(
-        Guid id, Guid itemId, HttpRequest request, ClaimsPrincipal user, EvidenceService evidence, EvidenceOptions options, CancellationToken ct)
+        Guid id, Guid itemId, HttpRequest request, ApiCaller caller, EvidenceService evidence, EvidenceOptions options, CancellationToken ct)
     {
         if (request.ContentLength > options.MaxBytes + 64 * 1024)
             return Problems.From(new Error(ErrorKind.TooLarge, "File too large", $"Evidence files are at most {options.MaxBytes} bytes.",
@@ -61,7 +60,7 @@ internal static class EvidenceEndpoints
         }
         if (file is null) return Problems.From(Error.Invalid("file", "is required"));
         await using var stream = file.OpenReadStream();
-        var result = await evidence.AddAsync(user.ToCaller(), id, itemId, file.FileName, stream, ct);
+        var result = await evidence.AddAsync(caller, id, itemId, file.FileName, stream, ct);
         return result.IsSuccess
             ? TypedResults.Created($"/api/v1/orders/{id}/items/{itemId}/evidence/{result.Value.Id}", result.Value)
             : Problems.From(result.Error!);

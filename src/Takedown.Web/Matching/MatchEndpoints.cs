@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Takedown.Core.Common;
 using Takedown.Core.Hashing;
@@ -24,20 +23,19 @@ internal static class MatchEndpoints
             .DisableAntiforgery()
             .WithSummary("Match one signal (JSON) or a file (multipart field 'file': MD5, SHA-256 and all eight dihedral PDQ hashes) over every bank you may use; PDQ radius default 31, at most 63.");
 
-        group.MapPost("/batch", (HttpRequest req, ClaimsPrincipal user, MatchService match, CancellationToken ct) =>
-                Api.OkAsync<BatchMatchRequest, BatchMatchResponse>(req, body => match.MatchBatchAsync(user.ToCaller(), body, ct)))
-            .Accepts<BatchMatchRequest>("application/json")
+        group.MapPost("/batch", (JsonBody<BatchMatchRequest> body, ApiCaller caller, MatchService match, CancellationToken ct) =>
+                Api.OkAsync(match.MatchBatchAsync(caller, body.Value, ct)))
             .WithSummary("Match up to 1,000 signals; one result per signal, in order.");
     }
 
     private static async Task<Results<Ok<MatchResponse>, Ok<FileMatchResponse>, ProblemHttpResult>> MatchAsync(
-        HttpRequest req, ClaimsPrincipal user, MatchService match, HashingOptions hashing, CancellationToken ct)
+        HttpRequest req, ApiCaller caller, MatchService match, HashingOptions hashing, CancellationToken ct)
     {
         if (!MultipartBody.IsMultipart(req))
         {
             var body = await JsonBody.ReadAsync<MatchRequest>(req);
             if (!body.IsSuccess) return Problems.From(body.Error!);
-            var result = await match.MatchAsync(user.ToCaller(), body.Value, ct);
+            var result = await match.MatchAsync(caller, body.Value, ct);
             return result.IsSuccess ? TypedResults.Ok(result.Value) : Problems.From(result.Error!);
         }
         var form = await MultipartBody.ReadAsync(req, hashing.MaxUploadBytes, FileFields);
@@ -49,7 +47,7 @@ internal static class MatchEndpoints
                 return Problems.From(Error.Invalid("radius", $"must be a whole number between 0 and {PdqIndex.MaxRadius}"));
             radius = r;
         }
-        var file = await match.MatchFileAsync(user.ToCaller(), form.Value.File, radius, ct, form.Value.FileName);
+        var file = await match.MatchFileAsync(caller, form.Value.File, radius, ct, form.Value.FileName);
         return file.IsSuccess ? TypedResults.Ok(file.Value) : Problems.From(file.Error!);
     }
 }

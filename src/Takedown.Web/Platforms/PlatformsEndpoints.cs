@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Takedown.Core.Platforms;
 using Takedown.Core.Organizations;
 using Takedown.Web.Common;
@@ -11,16 +10,15 @@ internal static class PlatformsEndpoints
     {
         var group = app.MapGroup("/api/v1/platforms").WithTags("Platforms").RequireScopes();
 
-        group.MapGet("/", (ClaimsPrincipal user, PlatformsService platforms, CancellationToken ct) =>
-            Api.OkAsync(platforms.ListAsync(user.ToCaller(), ct))).WithSummary("The platform directory (authorities, oversight, operator).");
+        group.MapGet("/", (ApiCaller caller, PlatformsService platforms, CancellationToken ct) =>
+            Api.OkAsync(platforms.ListAsync(caller, ct))).WithSummary("The platform directory (authorities, oversight, operator).");
 
-        group.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, PlatformsService platforms, CancellationToken ct) =>
-            Api.OkAsync(platforms.GetAsync(user.ToCaller(), id, ct)))
+        group.MapGet("/{id:guid}", (Guid id, ApiCaller caller, PlatformsService platforms, CancellationToken ct) =>
+            Api.OkAsync(platforms.GetAsync(caller, id, ct)))
             .WithSummary("One platform: its contact point, member state, languages, deadlines and content rules.");
 
-        group.MapPut("/{id:guid}/profile", (Guid id, HttpRequest req, ClaimsPrincipal user, PlatformsService platforms, CancellationToken ct) =>
-                Api.OkAsync<PlatformProfileRequest, PlatformView>(req, body => platforms.PutProfileAsync(user.ToCaller(), id, body, ct)))
-            .Accepts<PlatformProfileRequest>("application/json")
+        group.MapPut("/{id:guid}/profile", (Guid id, JsonBody<PlatformProfileRequest> body, ApiCaller caller, PlatformsService platforms, CancellationToken ct) =>
+                Api.OkAsync(platforms.PutProfileAsync(caller, id, body.Value, ct)))
             .RequireScope(Scopes.Admin)
             .WithSummary("Set the platform's contact point, languages, referral deadline and content rules.");
     }
