@@ -13,7 +13,11 @@ using Takedown.Web;
 
 namespace Takedown.Web.Tests.Infrastructure;
 
-/// <summary>A fresh service, database and fake clock for one test: the API in process, over a real SQLite file.</summary>
+/// <summary>
+/// A fresh service, database and fake clock for one test: the API in process, over a real SQLite file
+/// (or PostgreSQL database). The store starts as a copy of one migrated once per run
+/// (<see cref="TestDatabase.CreateMigratedAsync"/>); the master key, signing keys and organisations are the test's own.
+/// </summary>
 public sealed class TestApp : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
@@ -71,7 +75,7 @@ public sealed class TestApp : IAsyncDisposable
         var dataDir = Path.Combine(Path.GetTempPath(), "takedown-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
         var clock = new FakeTimeProvider(Start);
-        var database = await TestDatabase.CreateAsync();
+        var database = await TestDatabase.CreateMigratedAsync(dataDir);
         WebApplication app;
         try
         {
