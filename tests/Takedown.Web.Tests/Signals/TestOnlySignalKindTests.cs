@@ -94,35 +94,11 @@ public sealed class TestOnlySignalKindTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await TestApp.StartAsync(builder => builder.Services.AddSignalKind<MagicKind>());
-        await AllowAnySignalTypeAsync(_app);
         _platform = await _app.PlatformAsync("MagicPlatform");
         await _platform.CreateBankAsync("MAGIC_FILES");
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
-
-    /// <summary>
-    /// The schema still lists the built-in kinds in a CHECK on bank_entries.signal_type (migration 0009); until a
-    /// migration drops it, the test drops it itself. SQLite: the procedure SQLite documents for removing a CHECK
-    /// constraint (edit the stored CREATE TABLE, bump schema_version).
-    /// </summary>
-    private static async Task AllowAnySignalTypeAsync(TestApp app)
-    {
-        if (TestDatabase.IsPostgres)
-        {
-            await app.ExecuteSqlAsync("ALTER TABLE bank_entries DROP CONSTRAINT bank_entries_signal_type_check");
-            return;
-        }
-        var version = Convert.ToInt64(await app.ScalarSqlAsync("PRAGMA schema_version"), System.Globalization.CultureInfo.InvariantCulture);
-        await app.ExecuteSqlAsync($"""
-            PRAGMA writable_schema = ON;
-            UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (signal_type IN (''pdq'', ''md5'', ''sha256'', ''url'', ''text'', ''vpdq'', ''video_md5''))', '')
-            WHERE type = 'table' AND name = 'bank_entries';
-            PRAGMA schema_version = {version + 1};
-            PRAGMA writable_schema = OFF;
-            """);
-        Assert.DoesNotContain("CHECK (signal_type", (string)(await app.ScalarSqlAsync("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'bank_entries'"))!);
-    }
 
     private static byte[] MagicFile(string hex, string rest = " and then anything at all") =>
         [.. "MAGIC:"u8, .. Convert.FromHexString(hex), .. Encoding.UTF8.GetBytes(rest)];
