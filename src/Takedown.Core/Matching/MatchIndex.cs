@@ -51,7 +51,7 @@ public sealed class MatchIndex(IDatabase db, SignalKinds kinds, ILogger<MatchInd
     /// Copies one entry's committed state into the index. Reading and applying under one lock
     /// means the last refresh always applies the latest commit, whatever order requests finish in.
     /// </summary>
-    public async Task RefreshAsync(long seq, CancellationToken ct)
+    private async Task RefreshAsync(long seq, CancellationToken ct)
     {
         await _sync.WaitAsync(CancellationToken.None);
         try
